@@ -1,0 +1,83 @@
+#include "harness/cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "harness/base/error.h"
+#include "harness/cli/commands.h"
+
+namespace bh::cli {
+namespace {
+
+std::string settings_help() {
+  std::string help = "bcache/device setting KEY=VALUE (repeatable). Keys:";
+  for (const auto& key : setting_keys()) {
+    help += "\n  " + std::string(key.name) + " (" + std::string(key.type) + ", default " +
+            std::string(key.default_text) + "): " + std::string(key.help);
+  }
+  return help;
+}
+
+struct GuestFlags {
+  GuestOptions options;
+  std::string accel = "auto";
+  std::string devices;
+  int boot_timeout_s = 120;
+};
+
+void add_guest_flags(CLI::App& command, GuestFlags& flags) {
+  command.add_option("--kernel", flags.options.kernel_spec,
+                     "debian:stock | debian:RELEASE | deb:PATH | build:PATH")->capture_default_str();
+  command.add_option("--accel", flags.accel, "auto | kvm | tcg")->capture_default_str();
+  command.add_option("--devices", flags.devices, "virtio | loop (same as --set devices=...)");
+  command.add_option("--set", flags.options.settings, settings_help());
+  command.add_option("--out", flags.options.out_dir, "output directory (default runs/<command>-<time>)");
+  command.add_option("--boot-timeout", flags.boot_timeout_s, "seconds from QEMU start to the guest agent")->capture_default_str();
+  command.add_option("--memory", flags.options.memory_mib, "guest memory in MiB")->capture_default_str();
+}
+
+GuestOptions finish(GuestFlags& flags) {
+  auto accel = parse_accel_request(flags.accel);
+  if (!accel) throw HarnessError(ExitCode::kUsage, accel.error().message);
+  flags.options.accel = accel.value();
+  if (!flags.devices.empty()) flags.options.settings.insert(flags.options.settings.begin(), "devices=" + flags.devices);
+  flags.options.boot_timeout = std::chrono::seconds(flags.boot_timeout_s);
+  return flags.options;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"bcache-harness: prove and measure bcache's stale-data race in throwaway QEMU guests"};
+  app.require_subcommand(1);
+  app.add_subcommand("doctor", "show what a run needs, what is present, and how to fix what is missing");
+
+  GuestFlags image_flags;
+  auto* image = app.add_subcommand("image", "resolve a kernel and build (or reuse) its guest image");
+  add_guest_flags(*image, image_flags);
+
+  GuestFlags fio_flags;
+  std::string job_file;
+  int fio_timeout_s = 900;
+  auto* fio = app.add_subcommand("fio", "boot a guest, provision bcache, run a fio job file through /dev/bcache0");
+  add_guest_flags(*fio, fio_flags);
+  fio->add_option("job", job_file, "fio job file; ${BH_DEV} in it is the bcache device")->required();
+  fio->add_option("--fio-timeout", fio_timeout_s, "seconds fio may run")->capture_default_str();
+
+  GuestFlags shell_flags;
+  auto* shell = app.add_subcommand("shell", "boot a guest with bcache provisioned and attach to its console");
+  add_guest_flags(*shell, shell_flags);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
+  }
+  if (app.got_subcommand("doctor")) return doctor_command();
+  if (app.got_subcommand("image")) return image_command(finish(image_flags));
+  if (app.got_subcommand("fio")) return fio_command(finish(fio_flags), job_file, std::chrono::seconds(fio_timeout_s));
+  return shell_command(finish(shell_flags));
+}
+
+}  // namespace bh::cli

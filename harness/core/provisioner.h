@@ -1,0 +1,71 @@
+#pragma once
+/// Provisioning bcache in the guest from BcacheSettings, then reading every knob back.
+///
+/// A knob that did not take turns a race scenario into a false PASS (measured: writing "64k"
+/// to sequential_cutoff is silently refused with EINVAL by some tools), so every value
+/// written is read back and compared; a mismatch is an error naming the knob, the value
+/// written and the value read.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/base/expected.h"
+#include "harness/core/bcache_settings.h"
+#include "harness/core/guest_agent.h"
+#include "harness/core/qemu_command.h"
+
+namespace bh {
+
+/// Serial numbers the guest finds the virtio disks by.
+inline constexpr std::string_view kCacheSerial = "bh-cache";
+inline constexpr std::string_view kBackingSerial = "bh-backing";
+
+/// The bcache device stack as provisioned.
+struct ProvisionedBcache {
+  std::string cache_device;     ///< e.g. /dev/vda or /dev/loop0
+  std::string backing_device;   ///< the raw backing device
+  std::string backing_top;      ///< what bcache sits on: /dev/mapper/bh-delay or backing_device
+  std::string bcache_device = "/dev/bcache0";
+  std::string cset_uuid;
+  std::uint64_t data_offset_bytes = 0;       ///< where data starts on the backing device
+  std::map<std::string, std::string> readback;  ///< knob -> value read back after setting
+};
+
+/// Creates the sparse cache and backing image files for virtio devices in `dir`.
+Expected<std::vector<VirtioDisk>> create_virtio_images(const BcacheSettings& settings,
+                                                       const std::filesystem::path& dir);
+
+/// Runs the provisioning steps through the agent.
+class Provisioner {
+ public:
+  explicit Provisioner(GuestAgent& agent) : agent_(agent) {}
+
+  /// Formats and registers a fresh bcache device with `settings`, then verifies every knob.
+  Expected<ProvisionedBcache> provision(const BcacheSettings& settings);
+
+ private:
+  Expected<std::pair<std::string, std::string>> find_or_create_devices(const BcacheSettings& s);
+  Expected<std::string> find_virtio_disk(std::string_view serial);
+  Expected<std::string> add_delay_layer(const std::string& device, const BcacheSettings& s);
+  Expected<void> register_device(const std::string& device);
+  Expected<std::string> wait_for_attached_bcache();
+  Expected<void> apply_knobs(const BcacheSettings& s, ProvisionedBcache& result);
+  Expected<void> set_and_verify(const std::string& knob, const std::string& path,
+                                const std::string& value, ProvisionedBcache& result);
+
+  GuestAgent& agent_;
+};
+
+/// The selected value in a sysfs choice list: "writethrough [writeback] none" -> "writeback".
+std::string selected_choice(std::string_view sysfs_text);
+
+/// A field of bcache-super-show's output ("cset.uuid", "dev.data.first_sector").
+Expected<std::string> super_show_field(std::string_view output, std::string_view field);
+
+/// Whether a value read back from sysfs means the value written, for the given knob.
+bool readback_matches(std::string_view knob, std::string_view written, std::string_view read);
+
+}  // namespace bh

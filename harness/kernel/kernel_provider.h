@@ -1,0 +1,36 @@
+#pragma once
+/// Turns a kernel spec into a bootable kernel on disk: downloads and unpacks Debian
+/// packages, unpacks local .debs, or stages a build tree, caching what can be reused.
+
+#include <filesystem>
+
+#include "harness/base/expected.h"
+#include "harness/base/process_runner.h"
+#include "harness/kernel/kernel.h"
+#include "harness/kernel/kernel_spec.h"
+
+namespace bh {
+
+/// Resolves kernel specs under a cache root (normally bh::cache_root()):
+///   <cache>/kernels/<release>/       Debian packages, by release
+///   <cache>/kernels/deb-<sha16>/     local .debs, by the first 16 hex of their SHA-256
+///   <cache>/build/<sha16>/           build trees, by their canonical path (rebuilt on every
+///                                    resolve; not safe for two processes on one tree)
+class KernelProvider {
+ public:
+  KernelProvider(ProcessRunner& runner, std::filesystem::path cache_root);
+
+  /// A kernel whose modules_dir has a modules.dep. A cached Debian release runs no process.
+  /// Errors say what was tried and what to do next.
+  Expected<Kernel> resolve(const KernelSpec& spec);
+
+ private:
+  Expected<Kernel> resolve_debian_release(const std::string& release);
+  Expected<Kernel> resolve_deb_file(const std::filesystem::path& deb);
+  Expected<Kernel> resolve_build_tree(const std::filesystem::path& path);
+
+  ProcessRunner& runner_;
+  std::filesystem::path cache_root_;
+};
+
+}  // namespace bh

@@ -1,0 +1,66 @@
+#include "harness/kernel/kernel_spec.h"
+
+#include <cctype>
+
+namespace bh {
+namespace {
+
+constexpr std::string_view kForms = "debian:stock, debian:RELEASE, deb:PATH or build:PATH";
+constexpr std::string_view kUnsignedSuffix = "-unsigned";
+
+std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+Expected<KernelSpec> parse_debian(std::string_view text, std::string_view rest) {
+  if (rest == "stock") return KernelSpec{std::string(text), KernelSpecKind::kDebianStock};
+  const auto prefix = "kernel spec " + quoted(text) + ": ";
+  if (rest.empty()) return fail(prefix + "empty release; expected e.g. debian:6.1.0-56-amd64");
+  if (rest.starts_with("linux-image-")) {
+    return fail(prefix + "give the release without the package prefix, e.g. debian:" +
+                std::string(rest.substr(12)));
+  }
+  // Users may paste the package name's suffix (linux-image-6.12.107+deb12-amd64-unsigned);
+  // the release (uname -r) never has it.
+  if (rest.ends_with(kUnsignedSuffix)) rest.remove_suffix(kUnsignedSuffix.size());
+  if (!is_valid_kernel_release(rest)) {
+    return fail(prefix + "release " + quoted(rest) +
+                " must start with a digit and contain only [A-Za-z0-9.+~_-]");
+  }
+  return KernelSpec{std::string(text), KernelSpecKind::kDebianRelease, std::string(rest)};
+}
+
+Expected<KernelSpec> parse_path(std::string_view text, std::string_view rest, KernelSpecKind kind) {
+  if (rest.empty()) return fail("kernel spec " + quoted(text) + ": empty path");
+  return KernelSpec{std::string(text), kind, {}, std::filesystem::path(rest)};
+}
+
+}  // namespace
+
+bool is_valid_kernel_release(std::string_view release) {
+  if (release.empty() || !std::isdigit(static_cast<unsigned char>(release.front()))) {
+    return false;
+  }
+  for (const char c : release) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '+' ||
+                    c == '~' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Expected<KernelSpec> parse_kernel_spec(std::string_view text) {
+  const auto colon = text.find(':');
+  const auto scheme = text.substr(0, colon);
+  const auto rest = colon == std::string_view::npos ? std::string_view{} : text.substr(colon + 1);
+  if (colon != std::string_view::npos) {
+    if (scheme == "debian") return parse_debian(text, rest);
+    if (scheme == "deb") return parse_path(text, rest, KernelSpecKind::kDebFile);
+    if (scheme == "build") return parse_path(text, rest, KernelSpecKind::kBuildTree);
+    if (scheme == "module") {
+      return fail("kernel spec " + quoted(text) +
+                  ": module:PATH@BASE is not supported yet; expected " + std::string(kForms));
+    }
+  }
+  return fail("unknown kernel spec " + quoted(text) + ": expected " + std::string(kForms));
+}
+
+}  // namespace bh

@@ -1,0 +1,85 @@
+#include "tests/vm_test_support.h"
+
+#include <signal.h>
+
+#include <cerrno>
+#include <fstream>
+#include <mutex>
+
+#include "harness/base/files.h"
+#include "harness/core/doctor.h"
+
+namespace bh::testing {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+Expected<PreparedGuest> prepared(const std::string& spec) {
+  static std::map<std::string, Expected<PreparedGuest>> cache;
+  static std::mutex lock;
+  std::lock_guard guard(lock);
+  if (auto it = cache.find(spec); it != cache.end()) return it->second;
+  SystemProcessRunner runner;
+  auto result = prepare_guest(spec, runner, cache_root());
+  cache.emplace(spec, result);
+  return result;
+}
+
+BcacheSettings writethrough_64k_cutoff(DeviceKind devices) {
+  BcacheSettings settings;
+  settings.devices = devices;
+  settings.cache_mode = CacheMode::kWritethrough;
+  settings.sequential_cutoff_bytes = 65536;
+  return settings;
+}
+
+Expected<ProvisionedGuest> boot_provisioned(const std::string& spec, const BcacheSettings& settings) {
+  auto guest = prepared(spec);
+  if (!guest) return guest.error();
+  ProvisionedGuest result;
+  result.dir = std::make_unique<TempDir>("bh-vm-test");
+  std::vector<VirtioDisk> disks;
+  if (settings.devices == DeviceKind::kVirtio) {
+    auto images = create_virtio_images(settings, result.dir->path());
+    if (!images) return images.error();
+    disks = images.value();
+  }
+  HostAccelEnvironment accel(kvm_verdict_file(cache_root()));
+  BootOptions options;
+  options.accel = AccelRequest::kTcg;
+  auto session = GuestSession::boot({guest.value().boot_image(), guest.value().image.path,
+                                     guest.value().kernel.release, disks},
+                                    result.dir->path(), options, accel);
+  if (!session) return session.error();
+  result.session = std::move(session).value();
+  Provisioner provisioner(result.session->agent());
+  auto bcache = provisioner.provision(settings);
+  if (!bcache) return fail(with_console_tail(bcache.error().message, result.session->vm()));
+  result.bcache = bcache.value();
+  return result;
+}
+
+bool process_alive(int pid) {
+  if (pid <= 0) return false;
+  if (::kill(pid, 0) != 0) return errno != ESRCH;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string pid_text, name, state;
+  stat >> pid_text >> name >> state;
+  return state != "Z";
+}
+
+int recorded_qemu_pid(const fs::path& run_dir) {
+  std::ifstream in(run_dir / "qemu.pid");
+  int pid = 0;
+  in >> pid;
+  return pid;
+}
+
+ProcessResult run_cli(const std::vector<std::string>& args, std::chrono::seconds timeout) {
+  std::vector<std::string> argv = {BH_CLI_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  SystemProcessRunner runner;
+  auto result = runner.run({.argv = argv, .timeout = timeout});
+  return result ? result.value() : ProcessResult{-1, false, result.error().message};
+}
+
+}  // namespace bh::testing

@@ -1,0 +1,50 @@
+#pragma once
+/// Shared pieces of the guest (`vm`-labelled) tests: preparing kernels once per process,
+/// booting, and running the CLI as a user would.
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/base/process_runner.h"
+#include "harness/base/temp_dir.h"
+#include "harness/core/guest_preparation.h"
+#include "harness/core/guest_session.h"
+#include "harness/core/provisioner.h"
+
+namespace bh::testing {
+
+/// The kernel the tests use besides debian:stock.
+inline constexpr const char* kBackportSpec = "debian:6.12.107+deb12-amd64";
+
+/// Resolves the spec and builds or reuses its image, once per test process; fails the
+/// calling test (via the returned error) when that is impossible.
+Expected<PreparedGuest> prepared(const std::string& spec);
+
+/// A booted, provisioned guest with its run directory; killed on destruction.
+struct ProvisionedGuest {
+  std::unique_ptr<TempDir> dir;
+  std::unique_ptr<GuestSession> session;
+  ProvisionedBcache bcache;
+};
+
+/// Boots `spec` under TCG with `settings` and provisions bcache.
+Expected<ProvisionedGuest> boot_provisioned(const std::string& spec, const BcacheSettings& settings);
+
+/// Settings of the race scenarios: writearound... or writethrough with a 64 KiB cutoff.
+BcacheSettings writethrough_64k_cutoff(DeviceKind devices);
+
+/// True while a process with this pid exists (zombies of other parents count as gone).
+bool process_alive(int pid);
+
+/// The pid QEMU had in a run directory (qemu.pid), or 0.
+int recorded_qemu_pid(const std::filesystem::path& run_dir);
+
+/// Runs the bcache-harness binary with `args`; its output and exit code.
+ProcessResult run_cli(const std::vector<std::string>& args,
+                      std::chrono::seconds timeout = std::chrono::seconds(300));
+
+}  // namespace bh::testing
