@@ -1,6 +1,7 @@
 #include "vm/image/guest_image.h"
 
 #include <chrono>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "harness/base/files.h"
@@ -74,6 +75,28 @@ Expected<GuestImage> build_image(ProcessRunner& runner, const GuestImagePlan& pl
   return image;
 }
 
+/// Marks a cached image as just used, for prune_least_recently_used.
+void mark_used(const fs::path& images_dir, const std::string& hash) {
+  std::error_code ignored;
+  fs::last_write_time(images_dir / (hash + ".json"), fs::file_time_type::clock::now(), ignored);
+}
+
+/// Keeps the kKeptImages most recently used images; each is ~90 MiB and every agent or
+/// kernel change makes a new one.
+void prune_least_recently_used(const fs::path& images_dir) {
+  std::vector<std::pair<fs::file_time_type, fs::path>> metas;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(images_dir, error)) {
+    if (entry.path().extension() == ".json") metas.emplace_back(entry.last_write_time(error), entry.path());
+  }
+  if (metas.size() <= kKeptImages) return;
+  std::sort(metas.begin(), metas.end(), std::greater<>());
+  for (std::size_t i = kKeptImages; i < metas.size(); ++i) {
+    fs::remove(metas[i].second, error);
+    fs::remove(fs::path(metas[i].second).replace_extension(".cpio"), error);
+  }
+}
+
 }  // namespace
 
 Expected<GuestImage> build_or_reuse_guest_image(ProcessRunner& runner,
@@ -84,8 +107,13 @@ Expected<GuestImage> build_or_reuse_guest_image(ProcessRunner& runner,
   auto hash = guest_image_key(plan.value());
   if (!hash) return hash.error();
   const auto images_dir = cache_dir / "images";
-  if (auto cached = find_cached(images_dir, hash.value())) return *cached;
-  return build_image(runner, plan.value(), images_dir, hash.value());
+  if (auto cached = find_cached(images_dir, hash.value())) {
+    mark_used(images_dir, hash.value());
+    return *cached;
+  }
+  auto built = build_image(runner, plan.value(), images_dir, hash.value());
+  if (built) prune_least_recently_used(images_dir);
+  return built;
 }
 
 }  // namespace bh::image

@@ -17,6 +17,9 @@
 
 namespace bh::image {
 
+/// How many images the cache keeps (least recently used ones go first).
+inline constexpr std::size_t kKeptImages = 8;
+
 /// A ready guest image.
 struct GuestImage {
   std::filesystem::path path;          ///< the uncompressed newc cpio

@@ -60,6 +60,26 @@ TEST(GuestImageTest, ChangedAgentBuildsANewImage) {
   EXPECT_TRUE(fs::exists(first.value().path));
 }
 
+TEST(GuestImageTest, KeepsOnlyTheMostRecentlyUsedImages) {
+  testing::FakeHost host;
+  TempDir cache("bh-cache-test");
+  testing::FakeProcessRunner runner(testing::fake_host_response);
+  std::vector<GuestImage> images;
+  for (std::size_t i = 0; i < kKeptImages + 2; ++i) {
+    host.make_executable("agent", "agent build " + std::to_string(i));
+    auto built = build_or_reuse_guest_image(runner, host.inputs(), cache.path());
+    ASSERT_TRUE(built);
+    images.push_back(built.value());
+    // File times can tie within one tick: space the builds out.
+    fs::last_write_time(cache.path() / "images" / (built.value().hash + ".json"),
+                        fs::file_time_type::clock::now() - std::chrono::hours(100 - i));
+  }
+  EXPECT_FALSE(fs::exists(images[0].path)) << "the least recently used image is pruned";
+  EXPECT_FALSE(fs::exists(images[1].path));
+  EXPECT_TRUE(fs::exists(images[2].path));
+  EXPECT_TRUE(fs::exists(images.back().path));
+}
+
 TEST(GuestImageTest, ImageWithoutMetadataIsRebuilt) {
   testing::FakeHost host;
   TempDir cache("bh-cache-test");

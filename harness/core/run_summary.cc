@@ -1,0 +1,136 @@
+#include "harness/core/run_summary.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+
+namespace bh {
+using Json = nlohmann::json;
+
+std::string status_name(Status status) {
+  switch (status) {
+    case Status::kPass: return "PASS";
+    case Status::kFail: return "FAIL";
+    case Status::kError: return "ERROR";
+    case Status::kSkip: return "SKIP";
+  }
+  return "ERROR";
+}
+
+Status combine(const std::vector<Status>& statuses) {
+  auto any = [&](Status wanted) { return std::find(statuses.begin(), statuses.end(), wanted) != statuses.end(); };
+  if (any(Status::kFail)) return Status::kFail;
+  if (any(Status::kError)) return Status::kError;
+  if (!statuses.empty() && std::all_of(statuses.begin(), statuses.end(), [](Status s) { return s == Status::kSkip; })) {
+    return Status::kSkip;
+  }
+  return statuses.empty() ? Status::kError : Status::kPass;
+}
+
+Status ScenarioResult::status() const {
+  std::vector<Status> statuses;
+  for (const auto& run : runs) statuses.push_back(run.status);
+  return combine(statuses);
+}
+
+Status RunSummary::status() const {
+  std::vector<Status> statuses;
+  for (const auto& scenario : scenarios) statuses.push_back(scenario.status());
+  return combine(statuses);
+}
+
+int exit_code_for(Status overall) {
+  if (overall == Status::kFail) return 1;
+  if (overall == Status::kError) return 3;
+  return 0;
+}
+
+namespace {
+
+Json run_json(const RunResult& run) {
+  Json json = run.verification;
+  json["seed"] = run.seed;
+  json["status"] = status_name(run.status);
+  if (!run.reason.empty()) json["reason"] = run.reason;
+  json["timing_s"] = run.timing_s;
+  json["console_findings"] = run.console_findings;
+  for (const auto& [key, value] : run.extra.items()) json[key] = value;
+  return json;
+}
+
+std::uint64_t stale_of(const RunResult& run) { return run.verification.value("stale_blocks", std::uint64_t{0}); }
+
+double total_time(const ScenarioResult& scenario) {
+  double total = 0;
+  for (const auto& run : scenario.runs) {
+    for (const auto& [phase, seconds] : run.timing_s) total += seconds;
+  }
+  return total;
+}
+
+/// "stale 221 (min 150, median 200, max 240 over 20 runs)" or "stale 0".
+std::string stale_text(const ScenarioResult& scenario) {
+  std::vector<std::uint64_t> stale;
+  std::uint64_t checked = 0;
+  for (const auto& run : scenario.runs) {
+    if (!run.verification.contains("blocks_checked")) continue;
+    stale.push_back(stale_of(run));
+    checked += run.verification.value("blocks_checked", std::uint64_t{0});
+  }
+  if (stale.empty()) return "no blocks checked";
+  std::sort(stale.begin(), stale.end());
+  const auto total = std::accumulate(stale.begin(), stale.end(), std::uint64_t{0});
+  char text[160];
+  if (stale.size() == 1) {
+    std::snprintf(text, sizeof text, "stale %llu of %llu blocks", (unsigned long long)total, (unsigned long long)checked);
+  } else {
+    std::snprintf(text, sizeof text, "stale %llu of %llu blocks (per run: min %llu, median %llu, max %llu; %zu runs)",
+                  (unsigned long long)total, (unsigned long long)checked, (unsigned long long)stale.front(),
+                  (unsigned long long)stale[stale.size() / 2], (unsigned long long)stale.back(), stale.size());
+  }
+  return text;
+}
+
+std::string first_reason(const ScenarioResult& scenario) {
+  for (const auto& run : scenario.runs) {
+    if (!run.reason.empty() && run.status != Status::kPass) return run.reason;
+  }
+  return "";
+}
+
+}  // namespace
+
+Json to_json(const RunSummary& summary) {
+  Json scenarios = Json::array();
+  for (const auto& scenario : summary.scenarios) {
+    Json runs = Json::array();
+    for (const auto& run : scenario.runs) runs.push_back(run_json(run));
+    scenarios.push_back({{"name", scenario.name}, {"status", status_name(scenario.status())}, {"runs", runs}});
+  }
+  return {{"schema", 1},
+          {"status", status_name(summary.status())},
+          {"accel", summary.accel},
+          {"seed", summary.seed},
+          {"kernel", {{"spec", summary.kernel_spec}, {"release", summary.kernel_release}}},
+          {"scenarios", scenarios}};
+}
+
+std::string render_human_summary(const RunSummary& summary, const std::string& out_dir) {
+  std::size_t width = 8;
+  for (const auto& scenario : summary.scenarios) width = std::max(width, scenario.name.size());
+  std::string text;
+  for (const auto& scenario : summary.scenarios) {
+    const auto status = scenario.status();
+    char time[32];
+    std::snprintf(time, sizeof time, "%.1f s", total_time(scenario));
+    text += status_name(status) + std::string(6 - status_name(status).size(), ' ') + scenario.name +
+            std::string(width - scenario.name.size() + 2, ' ');
+    text += (status == Status::kSkip || status == Status::kError) ? first_reason(scenario) : stale_text(scenario);
+    text += "  " + std::string(time) + "\n";
+  }
+  text += "overall " + status_name(summary.status()) + " (kernel " + summary.kernel_release + ", " + summary.accel +
+          ", seed " + std::to_string(summary.seed) + "); full results: " + out_dir + "/summary.json\n";
+  return text;
+}
+
+}  // namespace bh

@@ -1,0 +1,84 @@
+#include "harness/core/run_summary.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace bh {
+namespace {
+
+using ::testing::HasSubstr;
+
+RunResult run_with(Status status, std::uint64_t stale, std::uint64_t seed = 1) {
+  RunResult run;
+  run.seed = seed;
+  run.status = status;
+  run.verification = {{"blocks_checked", 4096}, {"stale_blocks", stale}, {"lost_writes", 0},
+                      {"torn_blocks", 0}, {"misplaced_blocks", 0},
+                      {"stale_examples", {{{"offset", 172032}, {"expected_gen", 2}, {"found_gen", 1}}}}};
+  run.timing_s = {{"boot", 5.1}, {"race", 8.0}};
+  return run;
+}
+
+TEST(Combine, FailBeatsErrorBeatsSkipBeatsPass) {
+  EXPECT_EQ(combine({Status::kPass, Status::kError, Status::kFail}), Status::kFail);
+  EXPECT_EQ(combine({Status::kPass, Status::kError}), Status::kError);
+  EXPECT_EQ(combine({Status::kSkip, Status::kSkip}), Status::kSkip);
+  EXPECT_EQ(combine({Status::kSkip, Status::kPass}), Status::kPass);
+  EXPECT_EQ(combine({}), Status::kError) << "nothing ran is never a PASS";
+}
+
+TEST(ExitCode, FollowsTheContract) {
+  EXPECT_EQ(exit_code_for(Status::kPass), 0);
+  EXPECT_EQ(exit_code_for(Status::kSkip), 0);
+  EXPECT_EQ(exit_code_for(Status::kFail), 1);
+  EXPECT_EQ(exit_code_for(Status::kError), 3);
+}
+
+TEST(SummaryJson, HasTheContractFieldNames) {
+  RunSummary summary{"tcg", 1234, "debian:stock", "6.1.0-56-amd64",
+                     {{"race-seq-bypass", {run_with(Status::kFail, 7, 1234)}}}};
+  const auto json = to_json(summary);
+  EXPECT_EQ(json["schema"], 1);
+  EXPECT_EQ(json["status"], "FAIL");
+  EXPECT_EQ(json["accel"], "tcg");
+  EXPECT_EQ(json["seed"], 1234);
+  EXPECT_EQ(json["kernel"]["spec"], "debian:stock");
+  EXPECT_EQ(json["kernel"]["release"], "6.1.0-56-amd64");
+  const auto& run = json["scenarios"][0]["runs"][0];
+  EXPECT_EQ(json["scenarios"][0]["name"], "race-seq-bypass");
+  EXPECT_EQ(json["scenarios"][0]["status"], "FAIL");
+  EXPECT_EQ(run["seed"], 1234);
+  EXPECT_EQ(run["status"], "FAIL");
+  EXPECT_EQ(run["blocks_checked"], 4096);
+  EXPECT_EQ(run["stale_blocks"], 7);
+  EXPECT_EQ(run["lost_writes"], 0);
+  EXPECT_EQ(run["torn_blocks"], 0);
+  EXPECT_EQ(run["misplaced_blocks"], 0);
+  EXPECT_EQ(run["stale_examples"][0]["offset"], 172032);
+  EXPECT_EQ(run["timing_s"]["boot"], 5.1);
+}
+
+TEST(HumanSummary, OneLinePerScenarioWithStatusAndStaleCounts) {
+  RunSummary summary{"tcg", 1, "debian:stock", "6.1.0-56-amd64",
+                     {{"race-seq-bypass", {run_with(Status::kFail, 150, 1), run_with(Status::kFail, 240, 2),
+                                           run_with(Status::kFail, 200, 3)}},
+                      {"control-disjoint", {run_with(Status::kPass, 0)}}}};
+  const auto text = render_human_summary(summary, "/out");
+  EXPECT_THAT(text, HasSubstr("FAIL  race-seq-bypass"));
+  EXPECT_THAT(text, HasSubstr("min 150, median 200, max 240"));
+  EXPECT_THAT(text, HasSubstr("PASS  control-disjoint"));
+  EXPECT_THAT(text, HasSubstr("/out/summary.json"));
+}
+
+TEST(HumanSummary, SkipAndErrorShowTheirReason) {
+  RunResult skipped;
+  skipped.status = Status::kSkip;
+  skipped.reason = "congested_read_threshold_us does not exist on this kernel";
+  RunSummary summary{"tcg", 1, "debian:stock", "6.12", {{"race-congestion", {skipped}}}};
+  EXPECT_THAT(render_human_summary(summary, "/out"), HasSubstr("SKIP  race-congestion"));
+  EXPECT_THAT(render_human_summary(summary, "/out"), HasSubstr("does not exist"));
+  EXPECT_EQ(summary.status(), Status::kSkip);
+}
+
+}  // namespace
+}  // namespace bh
