@@ -5,6 +5,7 @@
 
 #include "harness/base/error.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/run_command.h"
 
 namespace bh::cli {
 namespace {
@@ -64,6 +65,16 @@ int run(int argc, char** argv) {
   fio->add_option("job", job_file, "fio job file; ${BH_DEV} in it is the bcache device")->required();
   fio->add_option("--fio-timeout", fio_timeout_s, "seconds fio may run")->capture_default_str();
 
+  GuestFlags run_flags;
+  RunOptions run_options;
+  std::uint64_t seed = 0;
+  auto* run = app.add_subcommand("run", "run race scenarios and controls; verdict PASS/FAIL/ERROR/SKIP per scenario");
+  add_guest_flags(*run, run_flags);
+  run->add_option("--scenario", run_options.scenarios,
+                  "scenario name (jobs/NAME.toml), NAME:VARIANT or a .toml path; repeatable (default: all shipped)");
+  run->add_option("--repeat", run_options.repeat, "runs per scenario (seeds S, S+1, ...)")->capture_default_str();
+  auto* seed_option = run->add_option("--seed", seed, "first seed (default: random, printed)");
+
   GuestFlags shell_flags;
   auto* shell = app.add_subcommand("shell", "boot a guest with bcache provisioned and attach to its console");
   add_guest_flags(*shell, shell_flags);
@@ -76,6 +87,11 @@ int run(int argc, char** argv) {
   }
   if (app.got_subcommand("doctor")) return doctor_command();
   if (app.got_subcommand("image")) return image_command(finish(image_flags));
+  if (app.got_subcommand("run")) {
+    run_options.guest = finish(run_flags);
+    if (*seed_option) run_options.seed = seed;
+    return run_command(run_options);
+  }
   if (app.got_subcommand("fio")) return fio_command(finish(fio_flags), job_file, std::chrono::seconds(fio_timeout_s));
   return shell_command(finish(shell_flags));
 }

@@ -39,10 +39,10 @@ struct BcacheSettings {
   std::optional<std::uint64_t> congested_write_threshold_us;
   std::optional<std::uint64_t> readahead_bytes;
   std::optional<std::uint64_t> delay_read_ms;   ///< dm-delay under the backing device
-  std::optional<std::uint64_t> delay_write_ms;  ///< (either set: the layer is added)
+  std::optional<std::uint64_t> delay_write_ms;  ///< (either non-zero: the layer is added)
 
-  /// True when a dm-delay layer goes under the backing device.
-  bool has_delay() const { return delay_read_ms.has_value() || delay_write_ms.has_value(); }
+  /// True when a dm-delay layer goes under the backing device (some delay is not zero).
+  bool has_delay() const { return delay_read_ms.value_or(0) > 0 || delay_write_ms.value_or(0) > 0; }
 };
 
 /// One settable key.

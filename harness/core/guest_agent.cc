@@ -1,6 +1,7 @@
 #include "harness/core/guest_agent.h"
 
 #include "harness/base/process_runner.h"
+#include "vm/protocol/base64.h"
 
 namespace bh {
 using namespace std::chrono_literals;
@@ -73,6 +74,24 @@ Expected<GuestFioResult> GuestAgent::fio(const std::string& job_text,
     if (content.is_string()) result.logs[name] = content.get<std::string>();
   }
   return result;
+}
+
+Expected<std::string> GuestAgent::read_blocks(const std::string& path, std::uint64_t offset,
+                                              std::uint64_t length) {
+  // Base64 over virtio-serial under TCG: allow 30 s plus 2 s per MiB.
+  const auto timeout = 30s + std::chrono::seconds(2 * (length >> 20));
+  auto response = channel_.call(protocol::kOpReadBlocks,
+                                {{"path", path}, {"offset", offset}, {"length", length}}, timeout);
+  if (!response) return response.error();
+  const std::string where = "in the guest, read_blocks " + path + " at offset " +
+                            std::to_string(offset) + ": ";
+  auto data = protocol::base64_decode(response.value().value("data_base64", ""));
+  if (!data) return fail(where + data.error().message);
+  if (data.value().size() != length) {
+    return fail(where + "got " + std::to_string(data.value().size()) + " bytes, asked for " +
+                std::to_string(length));
+  }
+  return std::move(data).value();
 }
 
 Expected<Json> GuestAgent::sample_memory() {

@@ -2,6 +2,7 @@
 /// Typed requests to the guest agent, over any GuestChannel.
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,6 +52,11 @@ class GuestAgent {
   Expected<GuestFioResult> fio(const std::string& job_text, const std::vector<std::string>& args,
                                const std::map<std::string, std::string>& env,
                                std::chrono::milliseconds timeout, int sample_interval_ms = 0);
+  /// `length` raw bytes of a guest block device (or file) from `offset`, as the guest's
+  /// block layer returns them (O_DIRECT, no page cache). Both multiples of 4096, length at
+  /// most 64 MiB; larger regions take several calls.
+  Expected<std::string> read_blocks(const std::string& path, std::uint64_t offset,
+                                    std::uint64_t length);
   /// /proc/meminfo and slab totals now.
   Expected<protocol::Json> sample_memory();
   /// `uname -r` of the guest kernel.

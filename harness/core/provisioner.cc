@@ -190,7 +190,26 @@ Expected<void> Provisioner::apply_knobs(const BcacheSettings& s, ProvisionedBcac
   return outcome::success();
 }
 
-Expected<ProvisionedBcache> Provisioner::provision(const BcacheSettings& s) {
+Expected<std::vector<std::string>> Provisioner::find_missing_knobs(const std::vector<std::string>& knobs,
+                                                                   const std::string& cset_uuid) {
+  std::vector<std::string> paths;
+  for (const auto& knob : knobs) {
+    paths.push_back(std::string(kBcacheSysfs) + knob);
+    paths.push_back("/sys/fs/bcache/" + cset_uuid + "/" + knob);
+  }
+  auto present = agent_.read_existing_files(paths);
+  if (!present) return present.error();
+  std::vector<std::string> missing;
+  for (std::size_t i = 0; i < knobs.size(); ++i) {
+    if (!present.value().count(paths[2 * i]) && !present.value().count(paths[2 * i + 1])) {
+      missing.push_back(knobs[i]);
+    }
+  }
+  return missing;
+}
+
+Expected<ProvisionedBcache> Provisioner::provision(const BcacheSettings& s,
+                                                   const std::vector<std::string>& required_knobs) {
   if (auto valid = validate(s); !valid) return valid.error();
   ProvisionedBcache result;
   auto devices = find_or_create_devices(s);
@@ -223,6 +242,10 @@ Expected<ProvisionedBcache> Provisioner::provision(const BcacheSettings& s) {
   auto state = wait_for_attached_bcache();
   if (!state) return state.error();
   result.readback["state"] = state.value();
+  auto missing = find_missing_knobs(required_knobs, result.cset_uuid);
+  if (!missing) return missing.error();
+  result.missing_knobs = missing.value();
+  if (!result.missing_knobs.empty()) return result;
   if (auto knobs = apply_knobs(s, result); !knobs) return knobs.error();
   return result;
 }

@@ -32,6 +32,9 @@ struct ProvisionedBcache {
   std::string cset_uuid;
   std::uint64_t data_offset_bytes = 0;       ///< where data starts on the backing device
   std::map<std::string, std::string> readback;  ///< knob -> value read back after setting
+  /// Required knobs this kernel lacks; when not empty, provisioning stopped before setting
+  /// any knob (the run is not applicable to this kernel).
+  std::vector<std::string> missing_knobs;
 };
 
 /// Creates the sparse cache and backing image files for virtio devices in `dir`.
@@ -44,7 +47,9 @@ class Provisioner {
   explicit Provisioner(GuestAgent& agent) : agent_(agent) {}
 
   /// Formats and registers a fresh bcache device with `settings`, then verifies every knob.
-  Expected<ProvisionedBcache> provision(const BcacheSettings& settings);
+  /// Knobs in `required_knobs` that this kernel lacks are reported in missing_knobs.
+  Expected<ProvisionedBcache> provision(const BcacheSettings& settings,
+                                        const std::vector<std::string>& required_knobs = {});
 
  private:
   Expected<std::pair<std::string, std::string>> find_or_create_devices(const BcacheSettings& s);
@@ -53,6 +58,8 @@ class Provisioner {
   Expected<void> register_device(const std::string& device);
   Expected<std::string> wait_for_attached_bcache();
   Expected<void> apply_knobs(const BcacheSettings& s, ProvisionedBcache& result);
+  Expected<std::vector<std::string>> find_missing_knobs(const std::vector<std::string>& knobs,
+                                                        const std::string& cset_uuid);
   Expected<void> set_and_verify(const std::string& knob, const std::string& path,
                                 const std::string& value, ProvisionedBcache& result);
 

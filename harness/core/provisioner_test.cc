@@ -164,6 +164,16 @@ TEST(Provisioner, NeverAttachingIsAnErrorWithTheState) {
   EXPECT_THAT(result.error().message, HasSubstr("no cache"));
 }
 
+TEST(Provisioner, ARequiredKnobThisKernelLacksIsReportedNotSet) {
+  BcacheGuest guest;
+  GuestAgent agent(guest);
+  auto result = Provisioner(agent).provision(race_settings(), {"congested_read_threshold_us", "no_such_knob"});
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result.value().missing_knobs, std::vector<std::string>{"no_such_knob"});
+  EXPECT_EQ(guest.files.at(std::string(kSys) + "cache_mode"), "[writethrough] writeback writearound none\n")
+      << "no knob is set when the scenario does not apply";
+}
+
 TEST(ReadbackMatches, UnderstandsBcacheFormats) {
   EXPECT_TRUE(readback_matches("cache_mode", "writeback", "writethrough [writeback] none"));
   EXPECT_FALSE(readback_matches("cache_mode", "writeback", "[writethrough] writeback none"));

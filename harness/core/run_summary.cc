@@ -68,6 +68,12 @@ double total_time(const ScenarioResult& scenario) {
   return total;
 }
 
+/// The median of sorted values (the mean of the middle two for an even count).
+double median(const std::vector<std::uint64_t>& sorted) {
+  const std::size_t n = sorted.size();
+  return n % 2 ? static_cast<double>(sorted[n / 2]) : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+}
+
 /// "stale 221 (min 150, median 200, max 240 over 20 runs)" or "stale 0".
 std::string stale_text(const ScenarioResult& scenario) {
   std::vector<std::uint64_t> stale;
@@ -84,9 +90,9 @@ std::string stale_text(const ScenarioResult& scenario) {
   if (stale.size() == 1) {
     std::snprintf(text, sizeof text, "stale %llu of %llu blocks", (unsigned long long)total, (unsigned long long)checked);
   } else {
-    std::snprintf(text, sizeof text, "stale %llu of %llu blocks (per run: min %llu, median %llu, max %llu; %zu runs)",
+    std::snprintf(text, sizeof text, "stale %llu of %llu blocks (per run: min %llu, median %g, max %llu; %zu runs)",
                   (unsigned long long)total, (unsigned long long)checked, (unsigned long long)stale.front(),
-                  (unsigned long long)stale[stale.size() / 2], (unsigned long long)stale.back(), stale.size());
+                  median(stale), (unsigned long long)stale.back(), stale.size());
   }
   return text;
 }

@@ -67,6 +67,9 @@ TEST(HumanSummary, OneLinePerScenarioWithStatusAndStaleCounts) {
   EXPECT_THAT(text, HasSubstr("FAIL  race-seq-bypass"));
   EXPECT_THAT(text, HasSubstr("min 150, median 200, max 240"));
   EXPECT_THAT(text, HasSubstr("PASS  control-disjoint"));
+  summary.scenarios[0].runs.pop_back();
+  EXPECT_THAT(render_human_summary(summary, "/out"), HasSubstr("min 150, median 195, max 240"))
+      << "an even count's median is the mean of the middle two";
   EXPECT_THAT(text, HasSubstr("/out/summary.json"));
 }
 

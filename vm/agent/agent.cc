@@ -5,6 +5,7 @@
 #include "vm/agent/exec_op.h"
 #include "vm/agent/file_ops.h"
 #include "vm/agent/memory_sample.h"
+#include "vm/agent/read_blocks_op.h"
 
 namespace bh::agent {
 namespace {
@@ -59,6 +60,7 @@ Expected<Json> Agent::run_op(std::string_view op, const Json& request) {
   if (op == protocol::kOpWriteFile) return handle_write_file(system_, request);
   if (op == protocol::kOpFio) return fio_.handle(request);
   if (op == protocol::kOpSampleMemory) return sample_memory(system_);
+  if (op == protocol::kOpReadBlocks) return handle_read_blocks(system_, request);
   if (op == protocol::kOpPowerOff) {
     power_off_requested_ = true;
     return Json::object();

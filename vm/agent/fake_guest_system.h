@@ -2,6 +2,7 @@
 /// FakeGuestSystem: an in-memory GuestSystem for unit tests (test code only).
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <set>
@@ -20,6 +21,7 @@ class FakeGuestSystem : public GuestSystem {
   std::set<std::string> dirs;
   std::map<std::string, int> refused_writes;  ///< path -> errno its write fails with
   std::vector<std::string> writes;            ///< "path=content" in call order
+  std::vector<std::string> direct_reads;      ///< "path@offset+length" in call order
   std::vector<ProcessSpec> runs;
   Expected<ProcessOutcome> next_outcome = ProcessOutcome{};
   std::map<std::string, std::string> files_made_by_process;  ///< written when a run ends
@@ -38,6 +40,16 @@ class FakeGuestSystem : public GuestSystem {
     const auto it = files.find(path);
     if (it == files.end()) return fail("open " + path + ": No such file or directory");
     return it->second;
+  }
+  Expected<std::string> read_direct(const std::string& path, std::uint64_t offset,
+                                    std::uint64_t length) override {
+    direct_reads.push_back(path + "@" + std::to_string(offset) + "+" + std::to_string(length));
+    const auto it = files.find(path);
+    if (it == files.end()) return fail("open " + path + ": No such file or directory");
+    if (offset + length > it->second.size()) {
+      return fail("read " + path + " at offset " + std::to_string(offset) + ": short read");
+    }
+    return it->second.substr(offset, length);
   }
   Expected<void> write_file(const std::string& path, std::string_view content) override {
     writes.push_back(path + "=" + std::string(content));

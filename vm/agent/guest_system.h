@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -60,6 +61,11 @@ class GuestSystem {
   virtual Expected<ProcessOutcome> run_process(const ProcessSpec& spec) = 0;
   /// The whole content of a file, read to EOF (works for sysfs/procfs files).
   virtual Expected<std::string> read_file(const std::string& path) = 0;
+  /// Exactly `length` bytes of `path` from `offset`, read with O_DIRECT so the guest's page
+  /// cache is bypassed (offset and length 4096-aligned). A short read, an open or a read
+  /// error fails, naming the path and the offset.
+  virtual Expected<std::string> read_direct(const std::string& path, std::uint64_t offset,
+                                            std::uint64_t length) = 0;
   /// Writes `content` with exactly one write(2) (sysfs semantics), truncating an existing
   /// file and creating a missing one. The error names the path, the value and strerror.
   virtual Expected<void> write_file(const std::string& path, std::string_view content) = 0;

@@ -17,6 +17,7 @@
 
 #include "vm/agent/child_process.h"
 #include "vm/agent/proc_parsers.h"
+#include "vm/agent/read_blocks_op.h"
 #include "vm/agent/unique_fd.h"
 
 namespace bh::agent {
@@ -51,6 +52,11 @@ Expected<std::string> PosixGuestSystem::read_file(const std::string& path) {
     if (got > 0) content.append(buffer, static_cast<std::size_t>(got));
     else if (errno != EINTR) return fail("read " + path + ": " + errno_text());
   }
+}
+
+Expected<std::string> PosixGuestSystem::read_direct(const std::string& path, std::uint64_t offset,
+                                                    std::uint64_t length) {
+  return read_direct_posix(path, offset, length);
 }
 
 Expected<void> PosixGuestSystem::write_file(const std::string& path, std::string_view content) {

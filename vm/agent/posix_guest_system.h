@@ -19,6 +19,10 @@ class PosixGuestSystem : public GuestSystem {
 
   Expected<ProcessOutcome> run_process(const ProcessSpec& spec) override;
   Expected<std::string> read_file(const std::string& path) override;
+  /// O_DIRECT pread into an aligned buffer; where O_DIRECT is refused (EINVAL, e.g. tmpfs)
+  /// and the path is not a block device, falls back to a normal read.
+  Expected<std::string> read_direct(const std::string& path, std::uint64_t offset,
+                                    std::uint64_t length) override;
   Expected<void> write_file(const std::string& path, std::string_view content) override;
   Expected<std::vector<DirEntry>> list_dir(const std::string& path) override;
   Expected<void> make_dir(const std::string& path) override;

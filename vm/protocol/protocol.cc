@@ -17,10 +17,14 @@ Expected<Json> decode(std::string_view line) {
 void LineBuffer::feed(std::string_view bytes) { pending_.append(bytes); }
 
 std::optional<std::string> LineBuffer::next_line() {
-  const auto end = pending_.find('\n');
-  if (end == std::string::npos) return std::nullopt;
+  const auto end = pending_.find('\n', scanned_);
+  if (end == std::string::npos) {
+    scanned_ = pending_.size();
+    return std::nullopt;
+  }
   std::string line = pending_.substr(0, end);
   pending_.erase(0, end + 1);
+  scanned_ = 0;
   return line;
 }
 

@@ -23,10 +23,15 @@
 ///                    stderr, logs {file name: content} (every *.log fio wrote),
 ///                    samples [{t_s, meminfo {key: kB}, slab_kb {cache: kB}}]
 ///  sample_memory  -> uptime_s, meminfo {key: kB}, slab_kb {cache name: kB}
+///  read_blocks    path, offset int, length int (both multiples of 4096, length 1..64 MiB)
+///                 -> data_base64 (the bytes, base64 as in vm/protocol/base64.h). Read with
+///                    O_DIRECT, bypassing the guest's page cache: what the block layer
+///                    returns. A short read or an I/O error fails, naming path and offset.
 ///  poweroff       -> (nothing more); the agent answers first, then syncs and powers off.
 /// Every request's timeout_ms bounds the work in the guest; the host adds a margin and
 /// never waits longer for the answer.
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -44,11 +49,17 @@ inline constexpr std::string_view kOpReadFiles = "read_files";
 inline constexpr std::string_view kOpWriteFile = "write_file";
 inline constexpr std::string_view kOpFio = "fio";
 inline constexpr std::string_view kOpSampleMemory = "sample_memory";
+inline constexpr std::string_view kOpReadBlocks = "read_blocks";
 inline constexpr std::string_view kOpPowerOff = "poweroff";
 inline constexpr std::string_view kEventReady = "ready";
 
 /// Name of the virtio-serial port (the guest finds it in /sys/class/virtio-ports/*/name).
 inline constexpr std::string_view kPortName = "bh.ctl";
+
+/// Block size read_blocks' offset and length must be multiples of.
+inline constexpr std::uint64_t kReadBlocksAlignment = 4096;
+/// Largest length one read_blocks request may ask for.
+inline constexpr std::uint64_t kMaxReadBlocksLength = 64u << 20;
 
 /// Largest stdout/stderr an exec response carries; more is cut and flagged truncated.
 inline constexpr std::size_t kMaxCapturedOutput = 4u << 20;
@@ -59,7 +70,8 @@ std::string encode(const Json& message);
 /// Parses one line (without its '\n'); the error quotes the start of the bad line.
 Expected<Json> decode(std::string_view line);
 
-/// Splits a byte stream into lines; bytes arrive in arbitrary chunks.
+/// Splits a byte stream into lines; bytes arrive in arbitrary chunks. Linear in the bytes
+/// fed, also for single lines of many megabytes (read_blocks answers).
 class LineBuffer {
  public:
   /// Appends bytes read from the channel.
@@ -69,6 +81,7 @@ class LineBuffer {
 
  private:
   std::string pending_;
+  std::size_t scanned_ = 0;  ///< bytes of pending_ known to hold no '\n'
 };
 
 }  // namespace bh::protocol

@@ -1,0 +1,110 @@
+#include "harness/cli/run_command.h"
+
+#include <cstdio>
+#include <iostream>
+#include <random>
+
+#include "harness/base/files.h"
+#include "harness/base/process_runner.h"
+#include "harness/core/doctor.h"
+#include "harness/core/race_run.h"
+#include "harness/core/run_directory.h"
+#include "harness/core/scenario.h"
+#include "harness/kernel/kernel_spec.h"
+
+namespace bh::cli {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::vector<Scenario> resolve_scenarios(const RunOptions& options) {
+  const auto jobs_dir = default_jobs_dir();
+  auto names = options.scenarios.empty() ? shipped_scenarios(jobs_dir) : options.scenarios;
+  if (names.empty()) throw HarnessError(ExitCode::kUsage, "no scenarios found in " + jobs_dir.string());
+  std::vector<Scenario> scenarios;
+  for (const auto& name : names) {
+    auto scenario = value_or_throw(resolve_scenario(name, jobs_dir), ExitCode::kUsage);
+    for (const auto& assignment : options.guest.settings) {
+      value_or_throw(apply_setting_assignment(scenario.settings, assignment), ExitCode::kUsage);
+    }
+    value_or_throw(validate(scenario.settings), ExitCode::kUsage);
+    scenarios.push_back(std::move(scenario));
+  }
+  return scenarios;
+}
+
+std::uint64_t choose_seed(const RunOptions& options) {
+  if (options.seed) return *options.seed;
+  std::random_device random;
+  return random() % 1000000;
+}
+
+void say(Clock::time_point start, const std::string& text) {
+  std::fprintf(stderr, "[%6.1fs] %s\n", std::chrono::duration<double>(Clock::now() - start).count(), text.c_str());
+}
+
+/// Runs one scenario's repeats, saving the summary after each run.
+ScenarioResult run_scenario(const Scenario& scenario, const PreparedGuest& guest, const RunOptions& options,
+                            RunSummary& summary, const fs::path& out_dir, Clock::time_point start,
+                            const std::string& position) {
+  ScenarioResult result{scenario.full_name(), {}};
+  HostAccelEnvironment accel(kvm_verdict_file(cache_root()));
+  BootOptions boot;
+  boot.accel = options.guest.accel;
+  boot.agent_timeout = options.guest.boot_timeout;
+  boot.memory_mib = options.guest.memory_mib;
+  for (int i = 0; i < options.repeat; ++i) {
+    const std::uint64_t seed = summary.seed + static_cast<std::uint64_t>(i);
+    const auto run_dir = out_dir / scenario.full_name() / ("run-" + std::to_string(i + 1) + "-seed-" + std::to_string(seed));
+    fs::create_directories(run_dir);
+    const std::string where = position + " " + scenario.full_name() + " run " + std::to_string(i + 1) + "/" +
+                              std::to_string(options.repeat) + " (seed " + std::to_string(seed) + ")";
+    RaceRunContext context{scenario, guest, run_dir, seed, boot, accel,
+                           [&](const std::string& phase) { say(start, where + ": " + phase); }};
+    std::string used_accel;
+    result.runs.push_back(run_race_once(context, used_accel));
+    if (!used_accel.empty()) summary.accel = used_accel;
+    const auto& run = result.runs.back();
+    say(start, where + ": " + status_name(run.status) + (run.reason.empty() ? "" : " (" + run.reason + ")"));
+    auto partial = summary;
+    partial.scenarios.push_back(result);
+    (void)write_json(out_dir, "summary.json", to_json(partial));
+  }
+  return result;
+}
+
+}  // namespace
+
+int run_command(const RunOptions& options) {
+  if (options.repeat < 1) throw HarnessError(ExitCode::kUsage, "--repeat must be at least 1");
+  value_or_throw(parse_kernel_spec(options.guest.kernel_spec), ExitCode::kUsage);
+  const auto scenarios = resolve_scenarios(options);
+  const auto out_dir = value_or_throw(
+      create_run_directory(options.guest.out_dir.empty() ? default_run_directory("run") : options.guest.out_dir),
+      ExitCode::kUsage);
+  const auto start = Clock::now();
+  RunSummary summary;
+  summary.seed = choose_seed(options);
+  summary.kernel_spec = options.guest.kernel_spec;
+  say(start, "seed " + std::to_string(summary.seed) + " (repeat this run with --seed " + std::to_string(summary.seed) + ")");
+  say(start, "preparing kernel " + options.guest.kernel_spec + " and guest image");
+  SystemProcessRunner runner;
+  auto guest = prepare_guest(options.guest.kernel_spec, runner, cache_root());
+  if (!guest) {
+    (void)write_json(out_dir, "summary.json", to_json(summary));
+    throw HarnessError(ExitCode::kError, guest.error().message + "\n(partial results in " + out_dir.string() + ")");
+  }
+  summary.kernel_release = guest.value().kernel.release;
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    const std::string position = "[" + std::to_string(i + 1) + "/" + std::to_string(scenarios.size()) + "]";
+    summary.scenarios.push_back(run_scenario(scenarios[i], guest.value(), options, summary, out_dir, start, position));
+    (void)write_json(out_dir, "summary.json", to_json(summary));
+  }
+  const auto text = render_human_summary(summary, out_dir.string());
+  (void)write_file_atomically(out_dir / "summary.txt", text);
+  std::cout << text;
+  return exit_code_for(summary.status());
+}
+
+}  // namespace bh::cli

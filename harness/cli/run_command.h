@@ -1,0 +1,25 @@
+#pragma once
+/// `bcache-harness run`: race scenarios and controls, repeated with seeds, with a verdict.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/cli/commands.h"
+
+namespace bh::cli {
+
+/// What `run` was asked to do.
+struct RunOptions {
+  GuestOptions guest;
+  std::vector<std::string> scenarios;  ///< names or paths; empty: every shipped scenario
+  int repeat = 1;
+  std::optional<std::uint64_t> seed;   ///< empty: chosen at random and printed
+};
+
+/// Runs every scenario `repeat` times; returns 0 (all PASS/SKIP), 1 (a FAIL) or 3 (an ERROR
+/// and no FAIL). Bad scenarios or options throw HarnessError with exit code 2.
+int run_command(const RunOptions& options);
+
+}  // namespace bh::cli
