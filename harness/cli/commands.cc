@@ -26,17 +26,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-/// One progress line on stderr, prefixed with the elapsed time.
-class Progress {
- public:
-  void say(const std::string& text) const {
-    std::fprintf(stderr, "[%6.1fs] %s\n", seconds_since(start_), text.c_str());
-  }
-
- private:
-  Clock::time_point start_ = Clock::now();
-};
-
 BcacheSettings settings_from(const GuestOptions& options) {
   BcacheSettings settings;
   for (const auto& assignment : options.settings) {
@@ -65,14 +54,6 @@ Json image_json(const PreparedGuest& prepared) {
 Json kernel_json(const GuestOptions& options, const PreparedGuest& prepared) {
   return {{"spec", options.kernel_spec}, {"release", prepared.kernel.release},
           {"source", prepared.kernel.source}, {"boot_image", prepared.boot_image().string()}};
-}
-
-BootOptions boot_options(const GuestOptions& options) {
-  BootOptions boot;
-  boot.accel = options.accel;
-  boot.agent_timeout = options.boot_timeout;
-  boot.memory_mib = options.memory_mib;
-  return boot;
 }
 
 /// Everything one guest run records, written to run.json as it grows.
@@ -107,7 +88,7 @@ struct BootedGuest {
   ProvisionedBcache bcache;
 };
 
-BootedGuest boot_and_provision(const GuestOptions& options, const PreparedGuest& prepared,
+BootedGuest boot_and_provision(const PreparedGuest& prepared,
                                const BcacheSettings& settings, const fs::path& dir,
                                BootOptions boot, RunRecord& record, const Progress& progress) {
   std::vector<VirtioDisk> disks;
@@ -146,6 +127,18 @@ BootedGuest boot_and_provision(const GuestOptions& options, const PreparedGuest&
 
 }  // namespace
 
+void Progress::say(const std::string& text) const {
+  std::fprintf(stderr, "[%6.1fs] %s\n", seconds_since(start_), text.c_str());
+}
+
+BootOptions boot_options(const GuestOptions& options) {
+  BootOptions boot;
+  boot.accel = options.accel;
+  boot.agent_timeout = options.boot_timeout;
+  boot.memory_mib = options.memory_mib;
+  return boot;
+}
+
 int doctor_command() {
   SystemHostFacts host(cache_root());
   const auto checks = run_doctor(host, {cache_root(), guest_agent_path(), fs::current_path()});
@@ -180,7 +173,7 @@ int fio_command(const GuestOptions& options, const fs::path& job_file, std::chro
   record.time("image_build", prepared.value().image.build_seconds);
   progress.say("guest image " + std::string(prepared.value().image.reused ? "reused" : "built") + ": " +
                std::to_string(prepared.value().image.size_bytes >> 20) + " MiB");
-  auto guest = boot_and_provision(options, prepared.value(), settings, dir, boot_options(options), record, progress);
+  auto guest = boot_and_provision(prepared.value(), settings, dir, boot_options(options), record, progress);
   auto& session = *guest.session;
   progress.say("running " + job_file.filename().string());
   const auto fio_start = Clock::now();
@@ -227,7 +220,7 @@ int shell_command(const GuestOptions& options) {
   auto boot = boot_options(options);
   boot.console = ConsoleMode::kInteractive;
   boot.extra_cmdline = "bh.shell=1";
-  auto guest = boot_and_provision(options, prepared, settings, dir, boot, record, progress);
+  auto guest = boot_and_provision(prepared, settings, dir, boot, record, progress);
   progress.say("attached to the guest console; leave with `poweroff -f` (or exit the shell)");
   while (!guest.session->vm().wait_for_exit(std::chrono::hours(24))) {
   }

@@ -8,6 +8,7 @@
 
 #include "harness/core/accel.h"
 #include "harness/core/bcache_settings.h"
+#include "harness/core/guest_session.h"
 
 namespace bh::cli {
 
@@ -20,6 +21,18 @@ struct GuestOptions {
   std::chrono::seconds boot_timeout{120};
   int memory_mib = 1024;
 };
+
+/// Progress lines on stderr, each prefixed with the seconds since construction.
+class Progress {
+ public:
+  void say(const std::string& text) const;
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+/// The boot options the shared guest flags ask for.
+BootOptions boot_options(const GuestOptions& options);
 
 /// `doctor`: prints what is present and missing; 0 only if a run can start.
 int doctor_command();

@@ -14,7 +14,6 @@
 
 namespace bh::cli {
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -40,20 +39,13 @@ std::uint64_t choose_seed(const RunOptions& options) {
   return random() % 1000000;
 }
 
-void say(Clock::time_point start, const std::string& text) {
-  std::fprintf(stderr, "[%6.1fs] %s\n", std::chrono::duration<double>(Clock::now() - start).count(), text.c_str());
-}
-
 /// Runs one scenario's repeats, saving the summary after each run.
 ScenarioResult run_scenario(const Scenario& scenario, const PreparedGuest& guest, const RunOptions& options,
-                            RunSummary& summary, const fs::path& out_dir, Clock::time_point start,
+                            RunSummary& summary, const fs::path& out_dir, const Progress& progress,
                             const std::string& position) {
   ScenarioResult result{scenario.full_name(), {}};
   HostAccelEnvironment accel(kvm_verdict_file(cache_root()));
-  BootOptions boot;
-  boot.accel = options.guest.accel;
-  boot.agent_timeout = options.guest.boot_timeout;
-  boot.memory_mib = options.guest.memory_mib;
+  const BootOptions boot = boot_options(options.guest);
   for (int i = 0; i < options.repeat; ++i) {
     const std::uint64_t seed = summary.seed + static_cast<std::uint64_t>(i);
     const auto run_dir = out_dir / scenario.full_name() / ("run-" + std::to_string(i + 1) + "-seed-" + std::to_string(seed));
@@ -61,12 +53,12 @@ ScenarioResult run_scenario(const Scenario& scenario, const PreparedGuest& guest
     const std::string where = position + " " + scenario.full_name() + " run " + std::to_string(i + 1) + "/" +
                               std::to_string(options.repeat) + " (seed " + std::to_string(seed) + ")";
     RaceRunContext context{scenario, guest, run_dir, seed, boot, accel,
-                           [&](const std::string& phase) { say(start, where + ": " + phase); }};
+                           [&](const std::string& phase) { progress.say(where + ": " + phase); }};
     std::string used_accel;
     result.runs.push_back(run_race_once(context, used_accel));
     if (!used_accel.empty()) summary.accel = used_accel;
     const auto& run = result.runs.back();
-    say(start, where + ": " + status_name(run.status) + (run.reason.empty() ? "" : " (" + run.reason + ")"));
+    progress.say(where + ": " + status_name(run.status) + (run.reason.empty() ? "" : " (" + run.reason + ")"));
     auto partial = summary;
     partial.scenarios.push_back(result);
     (void)write_json(out_dir, "summary.json", to_json(partial));
@@ -83,12 +75,12 @@ int run_command(const RunOptions& options) {
   const auto out_dir = value_or_throw(
       create_run_directory(options.guest.out_dir.empty() ? default_run_directory("run") : options.guest.out_dir),
       ExitCode::kUsage);
-  const auto start = Clock::now();
+  const Progress progress;
   RunSummary summary;
   summary.seed = choose_seed(options);
   summary.kernel_spec = options.guest.kernel_spec;
-  say(start, "seed " + std::to_string(summary.seed) + " (repeat this run with --seed " + std::to_string(summary.seed) + ")");
-  say(start, "preparing kernel " + options.guest.kernel_spec + " and guest image");
+  progress.say("seed " + std::to_string(summary.seed) + " (repeat this run with --seed " + std::to_string(summary.seed) + ")");
+  progress.say("preparing kernel " + options.guest.kernel_spec + " and guest image");
   SystemProcessRunner runner;
   auto guest = prepare_guest(options.guest.kernel_spec, runner, cache_root());
   if (!guest) {
@@ -98,7 +90,7 @@ int run_command(const RunOptions& options) {
   summary.kernel_release = guest.value().kernel.release;
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const std::string position = "[" + std::to_string(i + 1) + "/" + std::to_string(scenarios.size()) + "]";
-    summary.scenarios.push_back(run_scenario(scenarios[i], guest.value(), options, summary, out_dir, start, position));
+    summary.scenarios.push_back(run_scenario(scenarios[i], guest.value(), options, summary, out_dir, progress, position));
     (void)write_json(out_dir, "summary.json", to_json(summary));
   }
   const auto text = render_human_summary(summary, out_dir.string());
