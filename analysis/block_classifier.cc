@@ -18,12 +18,6 @@ ServedKind kind_of(const std::optional<BlockHeader>& header, std::uint64_t offse
 }
 
 /// The generation of an intact block written for `offset`, 0 for anything else.
-unsigned intact_generation_at(std::span<const std::byte> block, std::uint64_t offset) {
-  const auto header = parse_block(block);
-  if (!header || !header->intact() || header->offset != offset) return 0;
-  return *header->generation;
-}
-
 void note(std::uint64_t& count, std::vector<BlockExample>& examples, const BlockExample& example,
           std::size_t max_examples) {
   ++count;
@@ -77,7 +71,15 @@ Expected<void> check_region(const BlockRegion& region) {
   return outcome::success();
 }
 
-nlohmann::json examples_json(const std::vector<BlockExample>& examples) {
+}  // namespace
+
+unsigned intact_generation_at(std::span<const std::byte> block, std::uint64_t offset) {
+  const auto header = parse_block(block);
+  if (!header || !header->intact() || header->offset != offset) return 0;
+  return *header->generation;
+}
+
+nlohmann::json to_json(const std::vector<BlockExample>& examples) {
   nlohmann::json list = nlohmann::json::array();
   for (const BlockExample& e : examples) {
     list.push_back({{"offset", e.offset},
@@ -88,7 +90,6 @@ nlohmann::json examples_json(const std::vector<BlockExample>& examples) {
   return list;
 }
 
-}  // namespace
 
 ExpectedGeneration generation_in_range(std::uint64_t begin, std::uint64_t end, unsigned inside,
                                        unsigned outside) {
@@ -132,12 +133,12 @@ nlohmann::json to_json(const BlockClassification& result) {
           {"torn_blocks", result.torn_blocks},
           {"misplaced_blocks", result.misplaced_blocks},
           {"unrecognised_blocks", result.unrecognised_blocks},
-          {"stale_examples", examples_json(result.stale_examples)},
-          {"lost_examples", examples_json(result.lost_examples)},
-          {"newer_examples", examples_json(result.newer_examples)},
-          {"torn_examples", examples_json(result.torn_examples)},
-          {"misplaced_examples", examples_json(result.misplaced_examples)},
-          {"unrecognised_examples", examples_json(result.unrecognised_examples)}};
+          {"stale_examples", to_json(result.stale_examples)},
+          {"lost_examples", to_json(result.lost_examples)},
+          {"newer_examples", to_json(result.newer_examples)},
+          {"torn_examples", to_json(result.torn_examples)},
+          {"misplaced_examples", to_json(result.misplaced_examples)},
+          {"unrecognised_examples", to_json(result.unrecognised_examples)}};
 }
 
 }  // namespace bh::analysis

@@ -75,6 +75,13 @@ struct BlockRegion {
   ExpectedGeneration expected;
 };
 
+/// The generation of an intact block fio wrote for `offset`; 0 for anything else (torn,
+/// misplaced, foreign data).
+unsigned intact_generation_at(std::span<const std::byte> block, std::uint64_t offset);
+
+/// Examples as a JSON array of {offset, expected_gen, found_gen, backing_gen}.
+nlohmann::json to_json(const std::vector<BlockExample>& examples);
+
 /// The served kind of one block read at `offset` where `expected_gen` should be.
 ServedKind classify_served(std::span<const std::byte> block, std::uint64_t offset,
                            unsigned expected_gen);

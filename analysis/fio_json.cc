@@ -31,7 +31,8 @@ std::vector<std::string_view> top_level_objects(std::string_view text) {
 FioDirection direction_from(const Json& j) {
   if (!j.is_object()) return {};
   return FioDirection{j.value("total_ios", std::uint64_t{0}), j.value("io_bytes", std::uint64_t{0}),
-                      j.value("iops", 0.0), j.value("bw_bytes", std::uint64_t{0})};
+                      j.value("iops", 0.0), j.value("bw_bytes", std::uint64_t{0}),
+                      j.value("runtime", std::uint64_t{0})};
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ struct FioDirection {
   std::uint64_t io_bytes = 0;
   double iops = 0;
   std::uint64_t bw_bytes = 0;  ///< bytes per second
+  std::uint64_t runtime_ms = 0;  ///< how long the job ran in this direction
 };
 
 /// One job (or group, with group_reporting) of a fio run.

@@ -74,6 +74,15 @@ int run(int argc, char** argv) {
                   "scenario name (jobs/NAME.toml), NAME:VARIANT or a .toml path; repeatable (default: all shipped)");
   run->add_option("--repeat", run_options.repeat, "runs per scenario (seeds S, S+1, ...)")->capture_default_str();
   auto* seed_option = run->add_option("--seed", seed, "first seed (default: random, printed)");
+  std::string cut_method = "kill";
+  run->add_option("--power-cuts", run_options.power_cuts.cuts,
+                  "after each run's race, N more races each cut at a seeded point, then verified after a reboot")
+      ->capture_default_str();
+  run->add_flag("--power-cut-after-race", run_options.power_cuts.after_race,
+                "one more cut right after the race's writes finished, before any shutdown");
+  run->add_option("--power-cut-method", cut_method, "kill (QEMU is killed) or sysrq-b (the guest reboots unsynced)")
+      ->check(CLI::IsMember({"kill", "sysrq-b"}))
+      ->capture_default_str();
 
   GuestFlags shell_flags;
   auto* shell = app.add_subcommand("shell", "boot a guest with bcache provisioned and attach to its console");
@@ -90,6 +99,7 @@ int run(int argc, char** argv) {
   if (app.got_subcommand("run")) {
     run_options.guest = finish(run_flags);
     if (*seed_option) run_options.seed = seed;
+    run_options.power_cuts.method = value_or_throw(parse_cut_method(cut_method), ExitCode::kUsage);
     return run_command(run_options);
   }
   if (app.got_subcommand("fio")) return fio_command(finish(fio_flags), job_file, std::chrono::seconds(fio_timeout_s));

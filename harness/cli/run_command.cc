@@ -28,6 +28,11 @@ std::vector<Scenario> resolve_scenarios(const RunOptions& options) {
       value_or_throw(apply_setting_assignment(scenario.settings, assignment), ExitCode::kUsage);
     }
     value_or_throw(validate(scenario.settings), ExitCode::kUsage);
+    if (options.power_cuts.any() && scenario.settings.devices != DeviceKind::kVirtio) {
+      throw HarnessError(ExitCode::kUsage, "scenario " + scenario.full_name() +
+                                               ": power cuts need virtio devices (a loop device's file lives in guest RAM "
+                                               "and does not survive the cut); drop --devices loop");
+    }
     scenarios.push_back(std::move(scenario));
   }
   return scenarios;
@@ -53,7 +58,7 @@ ScenarioResult run_scenario(const Scenario& scenario, const PreparedGuest& guest
     const std::string where = position + " " + scenario.full_name() + " run " + std::to_string(i + 1) + "/" +
                               std::to_string(options.repeat) + " (seed " + std::to_string(seed) + ")";
     RaceRunContext context{scenario, guest, run_dir, seed, boot, accel,
-                           [&](const std::string& phase) { progress.say(where + ": " + phase); }};
+                           [&](const std::string& phase) { progress.say(where + ": " + phase); }, options.power_cuts};
     std::string used_accel;
     result.runs.push_back(run_race_once(context, used_accel));
     if (!used_accel.empty()) summary.accel = used_accel;

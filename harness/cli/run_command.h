@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/cli/commands.h"
+#include "harness/core/power_cut_run.h"
 
 namespace bh::cli {
 
@@ -16,6 +17,7 @@ struct RunOptions {
   std::vector<std::string> scenarios;  ///< names or paths; empty: every shipped scenario
   int repeat = 1;
   std::optional<std::uint64_t> seed;   ///< empty: chosen at random and printed
+  PowerCutOptions power_cuts;          ///< cuts after each run's race (none by default)
 };
 
 /// Runs every scenario `repeat` times; returns 0 (all PASS/SKIP), 1 (a FAIL) or 3 (an ERROR

@@ -61,14 +61,16 @@ Expected<void> GuestAgent::write_file(const std::string& path, const std::string
 Expected<GuestFioResult> GuestAgent::fio(const std::string& job_text,
                                          const std::vector<std::string>& args,
                                          const std::map<std::string, std::string>& env,
-                                         std::chrono::milliseconds timeout, int sample_interval_ms) {
+                                         std::chrono::milliseconds timeout, const FioRunOptions& options) {
   Json request = {{"job", job_text}, {"args", args}, {"env", env},
-                  {"sample_interval_ms", sample_interval_ms}};
+                  {"sample_interval_ms", options.sample_interval_ms}};
+  if (options.cut_after) request["cut_after_ms"] = options.cut_after->count();
   auto response = channel_.call(protocol::kOpFio, std::move(request), timeout);
   if (!response) return response.error();
   const Json& r = response.value();
   GuestFioResult result{r.value("exit_code", -1), r.value("timed_out", false), r.value("output", ""),
-                        r.value("stderr", ""), {}, r.value("samples", Json::array())};
+                        r.value("stderr", ""), {}, r.value("samples", Json::array()),
+                        r.value("detached", false), r.value("cut", Json::object())};
   const Json logs = r.value("logs", Json::object());
   for (const auto& [name, content] : logs.items()) {
     if (content.is_string()) result.logs[name] = content.get<std::string>();

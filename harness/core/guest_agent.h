@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,17 @@ struct GuestFioResult {
   std::string stderr_text;
   std::map<std::string, std::string> logs;    ///< *.log files fio wrote, by name
   protocol::Json samples = protocol::Json::array();
+  /// An armed cut fired and the agent answered without waiting for fio (still running).
+  bool detached = false;
+  /// With a cut armed: {after_ms, fired, trigger_at_s, verify_states {name: base64}}.
+  protocol::Json cut = protocol::Json::object();
+};
+
+/// Extras of one fio run.
+struct FioRunOptions {
+  int sample_interval_ms = 0;  ///< memory samples this often; 0: none
+  /// Arm a power cut this long after fio starts (see vm/agent/fio_cut.h).
+  std::optional<std::chrono::milliseconds> cut_after;
 };
 
 /// The agent's operations, each with a deadline.
@@ -51,7 +63,7 @@ class GuestAgent {
   /// Runs a fio job file (text) in the guest.
   Expected<GuestFioResult> fio(const std::string& job_text, const std::vector<std::string>& args,
                                const std::map<std::string, std::string>& env,
-                               std::chrono::milliseconds timeout, int sample_interval_ms = 0);
+                               std::chrono::milliseconds timeout, const FioRunOptions& options = {});
   /// `length` raw bytes of a guest block device (or file) from `offset`, as the guest's
   /// block layer returns them (O_DIRECT, no page cache). Both multiples of 4096, length at
   /// most 64 MiB; larger regions take several calls.

@@ -39,6 +39,20 @@ Expected<std::vector<VirtioDisk>> create_virtio_images(const BcacheSettings& set
   return disks;
 }
 
+Expected<void> check_virtio_images(const BcacheSettings& settings, const std::vector<VirtioDisk>& disks) {
+  for (const auto& disk : disks) {
+    const std::uint64_t want = disk.serial == kCacheSerial ? settings.cache_bytes : settings.backing_bytes;
+    std::error_code error;
+    const auto size = std::filesystem::file_size(disk.image, error);
+    if (error) return fail("disk image " + disk.image.string() + " is missing: " + error.message());
+    if (size != want) {
+      return fail("disk image " + disk.image.string() + " is " + std::to_string(size) + " bytes, expected " +
+                  std::to_string(want) + " (truncated or replaced)");
+    }
+  }
+  return outcome::success();
+}
+
 std::string selected_choice(std::string_view sysfs_text) {
   const auto open = sysfs_text.find('[');
   const auto close = sysfs_text.find(']', open);
@@ -247,6 +261,49 @@ Expected<ProvisionedBcache> Provisioner::provision(const BcacheSettings& s,
   result.missing_knobs = missing.value();
   if (!result.missing_knobs.empty()) return result;
   if (auto knobs = apply_knobs(s, result); !knobs) return knobs.error();
+  return result;
+}
+
+Expected<std::string> Provisioner::register_existing(Reattached& result) {
+  ProvisionedBcache& b = result.bcache;
+  // The kernel's verdict comes first: bcache-super-show is only asked where the data starts.
+  for (const auto& device : {b.cache_device, b.backing_device}) {
+    if (auto registered = register_device(device); !registered) {
+      if (auto alive = agent_.read_file("/proc/uptime"); !alive) return alive.error();
+      return registered.error().message;
+    }
+  }
+  auto state = wait_for_attached_bcache();
+  if (!state) return state.error().message;
+  b.readback["state"] = state.value();
+  for (const auto& [device, field] : {std::pair{b.cache_device, "cset.uuid"}, {b.backing_device, "dev.data.first_sector"}}) {
+    auto shown = agent_.exec({"bcache-super-show", device});
+    if (!shown) return shown.error();
+    if (shown.value().exit_code != 0) return "bcache-super-show " + device + ": " + trim(shown.value().stderr_text);
+    auto value = super_show_field(shown.value().stdout_text, field);
+    if (!value) return device + ": " + value.error().message;
+    if (device == b.cache_device) b.cset_uuid = value.value();
+    else b.data_offset_bytes = std::stoull(value.value()) * 512;
+  }
+  return std::string();
+}
+
+Expected<Reattached> Provisioner::reattach(const BcacheSettings& s) {
+  if (s.devices != DeviceKind::kVirtio) {
+    return fail("re-registering after a power cut needs virtio devices (loop devices' files live in guest RAM)");
+  }
+  Reattached result;
+  auto devices = find_or_create_devices(s);
+  if (!devices) return devices.error();
+  std::tie(result.bcache.cache_device, result.bcache.backing_device) = devices.value();
+  result.bcache.backing_top = result.bcache.backing_device;
+  auto refusal = register_existing(result);
+  if (!refusal) return refusal.error();
+  result.refusal = refusal.value();
+  if (!result.refusal.empty()) return result;
+  auto mode = agent_.read_file(std::string(kBcacheSysfs) + "cache_mode");
+  if (!mode) return mode.error();
+  result.bcache.readback["cache_mode"] = selected_choice(mode.value());
   return result;
 }
 

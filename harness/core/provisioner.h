@@ -37,9 +37,21 @@ struct ProvisionedBcache {
   std::vector<std::string> missing_knobs;
 };
 
+/// What re-registering the devices a power cut left gave.
+struct Reattached {
+  ProvisionedBcache bcache;
+  /// Empty when bcache took both devices back and bcache0 attached; otherwise what the
+  /// kernel refused (a finding about the kernel, not a harness error).
+  std::string refusal;
+};
+
 /// Creates the sparse cache and backing image files for virtio devices in `dir`.
 Expected<std::vector<VirtioDisk>> create_virtio_images(const BcacheSettings& settings,
                                                        const std::filesystem::path& dir);
+
+/// Checks that the disk images are there with the sizes `settings` gave them (what a power
+/// cut must leave); the error names the image and what is wrong with it.
+Expected<void> check_virtio_images(const BcacheSettings& settings, const std::vector<VirtioDisk>& disks);
 
 /// Runs the provisioning steps through the agent.
 class Provisioner {
@@ -51,11 +63,17 @@ class Provisioner {
   Expected<ProvisionedBcache> provision(const BcacheSettings& settings,
                                         const std::vector<std::string>& required_knobs = {});
 
+  /// Registers the cache and backing virtio disks a previous guest formatted (bcache
+  /// replays its journal), waits for bcache0 to attach and reads its cache_mode back.
+  /// Fails only when the guest cannot be driven; the kernel's refusals are in `refusal`.
+  Expected<Reattached> reattach(const BcacheSettings& settings);
+
  private:
   Expected<std::pair<std::string, std::string>> find_or_create_devices(const BcacheSettings& s);
   Expected<std::string> find_virtio_disk(std::string_view serial);
   Expected<std::string> add_delay_layer(const std::string& device, const BcacheSettings& s);
   Expected<void> register_device(const std::string& device);
+  Expected<std::string> register_existing(Reattached& result);
   Expected<std::string> wait_for_attached_bcache();
   Expected<void> apply_knobs(const BcacheSettings& s, ProvisionedBcache& result);
   Expected<std::vector<std::string>> find_missing_knobs(const std::vector<std::string>& knobs,

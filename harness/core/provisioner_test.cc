@@ -21,17 +21,21 @@ constexpr const char* kUuid = "5e1c2d3a-0000-4000-8000-000000000001";
 class BcacheGuest : public FakeGuest {
  public:
   bool ignore_cutoff = false;  ///< the kernel accepts the write but keeps its old value
+  bool refuse_register = false;  ///< registration fails as a damaged superblock's would
+  bool bad_superblock = false;   ///< bcache-super-show fails
 
   BcacheGuest() {
     files["/sys/block/vda/serial"] = "bh-cache";
     files["/sys/block/vdb/serial"] = "bh-backing";
     files["/sys/block/vdb/size"] = "2097152\n";
+    files["/proc/uptime"] = "12.5 20.1\n";
     exec_handler = [this](const std::vector<std::string>& argv) { return exec(argv); };
     write_hook = [this](const std::string& path, const std::string& value) { return write(path, value); };
   }
 
   Json exec(const std::vector<std::string>& argv) {
     if (argv[0] == "bcache-super-show") {
+      if (bad_superblock) return Json{{"exit_code", 1}, {"stdout", ""}, {"stderr", "Bad magic\n"}};
       return Json{{"exit_code", 0}, {"stdout", std::string("sb.magic\t\tok\ndev.data.first_sector\t16\ncset.uuid\t\t") + kUuid + "\n"}};
     }
     if (argv[0] == "dmsetup" && argv[1] == "table") {
@@ -42,6 +46,7 @@ class BcacheGuest : public FakeGuest {
 
   std::string write(const std::string& path, const std::string& value) {
     if (path == "/sys/fs/bcache/register") {
+      if (refuse_register) return "Invalid argument";
       registered.push_back(value);
       if (registered.size() == 2) {
         files[std::string(kSys) + "state"] = "clean\n";
@@ -182,6 +187,66 @@ TEST(ReadbackMatches, UnderstandsBcacheFormats) {
   EXPECT_FALSE(readback_matches("sequential_cutoff", "65536", "4.0M"));
   EXPECT_TRUE(readback_matches("congested_read_threshold_us", "0", "0\n"));
   EXPECT_FALSE(readback_matches("congested_read_threshold_us", "0", "2000"));
+}
+
+TEST(Reattach, RegistersTheRawDevicesWithoutFormattingThem) {
+  BcacheGuest guest;
+  GuestAgent agent(guest);
+  auto result = Provisioner(agent).reattach(race_settings());
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result.value().refusal, "");
+  EXPECT_EQ(guest.registered, (std::vector<std::string>{"/dev/vda", "/dev/vdb"}))
+      << "after a cut the dm-delay layer is gone; bcache's superblock is at the same place on the raw disk";
+  EXPECT_EQ(result.value().bcache.data_offset_bytes, 8192u);
+  EXPECT_EQ(result.value().bcache.cset_uuid, kUuid);
+  EXPECT_EQ(result.value().bcache.readback.at("cache_mode"), "writethrough");
+  EXPECT_EQ(result.value().bcache.readback.at("state"), "clean");
+  for (const auto& argv : guest.exec_log) EXPECT_NE(argv[0], "make-bcache");
+}
+
+TEST(Reattach, TheKernelRefusingADeviceIsAFindingNotAnError) {
+  BcacheGuest guest;
+  guest.refuse_register = true;
+  GuestAgent agent(guest);
+  auto result = Provisioner(agent).reattach(race_settings());
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_THAT(result.value().refusal, HasSubstr("registering /dev/vda"));
+  EXPECT_THAT(result.value().refusal, HasSubstr("Invalid argument"));
+}
+
+TEST(Reattach, AnUnreadableSuperblockIsAFinding) {
+  BcacheGuest guest;
+  guest.bad_superblock = true;
+  GuestAgent agent(guest);
+  auto result = Provisioner(agent).reattach(race_settings());
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_THAT(result.value().refusal, HasSubstr("bcache-super-show /dev/vda: Bad magic"));
+}
+
+TEST(Reattach, LoopDevicesCannotSurviveACut) {
+  BcacheGuest guest;
+  GuestAgent agent(guest);
+  auto settings = race_settings();
+  settings.devices = DeviceKind::kLoop;
+  auto result = Provisioner(agent).reattach(settings);
+  ASSERT_FALSE(result);
+  EXPECT_THAT(result.error().message, HasSubstr("virtio"));
+}
+
+TEST(VirtioImages, CheckNamesAMissingOrTruncatedImage) {
+  TempDir dir("images-check-test");
+  const auto settings = race_settings();
+  auto disks = create_virtio_images(settings, dir.path());
+  ASSERT_TRUE(disks);
+  EXPECT_TRUE(check_virtio_images(settings, disks.value()));
+  std::filesystem::resize_file(disks.value()[1].image, 4096);
+  auto truncated = check_virtio_images(settings, disks.value());
+  ASSERT_FALSE(truncated);
+  EXPECT_THAT(truncated.error().message, HasSubstr("backing.img is 4096 bytes, expected 1073741824"));
+  std::filesystem::remove(disks.value()[0].image);
+  auto missing = check_virtio_images(settings, disks.value());
+  ASSERT_FALSE(missing);
+  EXPECT_THAT(missing.error().message, HasSubstr("cache.img is missing"));
 }
 
 TEST(VirtioImages, AreSparseFilesOfTheRequestedSizes) {

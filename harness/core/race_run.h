@@ -16,6 +16,7 @@
 #include "harness/core/accel.h"
 #include "harness/core/guest_preparation.h"
 #include "harness/core/guest_session.h"
+#include "harness/core/power_cut_run.h"
 #include "harness/core/run_summary.h"
 #include "harness/core/scenario.h"
 
@@ -40,10 +41,15 @@ struct RaceRunContext {
   BootOptions boot;
   AccelEnvironment& accel_environment;
   PhaseCallback on_phase = [](const std::string&) {};
+  /// Cuts made after the run-time race (none by default).
+  PowerCutOptions power_cuts = {};
+  /// Called between each cut and its reboot (tests stand in for damage with it).
+  AfterCutHook after_cut = {};
 };
 
-/// Runs the scenario once; the result is PASS, FAIL, ERROR or SKIP with its reason, counts
-/// and timings. `used_accel` receives the accelerator of the boot (empty if none).
+/// Runs the scenario once, then its power cuts (each on fresh images, see power_cut_run.h)
+/// when the run-time race itself ran; the result is PASS, FAIL, ERROR or SKIP with its
+/// reason, counts, timings and power_cuts. `used_accel` receives the accelerator of the boot (empty if none).
 RunResult run_race_once(const RaceRunContext& context, std::string& used_accel);
 
 }  // namespace bh

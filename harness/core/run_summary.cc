@@ -55,6 +55,7 @@ Json run_json(const RunResult& run) {
   json["timing_s"] = run.timing_s;
   json["console_findings"] = run.console_findings;
   for (const auto& [key, value] : run.extra.items()) json[key] = value;
+  json["power_cuts"] = run.power_cuts;
   return json;
 }
 
@@ -64,6 +65,10 @@ double total_time(const ScenarioResult& scenario) {
   double total = 0;
   for (const auto& run : scenario.runs) {
     for (const auto& [phase, seconds] : run.timing_s) total += seconds;
+    for (const auto& cut : run.power_cuts) {
+      const Json timing = cut.value("timing_s", Json::object());
+      for (const auto& [phase, seconds] : timing.items()) total += seconds.get<double>();
+    }
   }
   return total;
 }
@@ -95,6 +100,42 @@ std::string stale_text(const ScenarioResult& scenario) {
                   median(stale), (unsigned long long)stale.back(), stale.size());
   }
   return text;
+}
+
+/// "; after power cuts: stale 310 in 4 of 5 cuts (per cut: min 0, median 80, max 120), torn 0,
+/// not registered 0" or "" when the scenario made no cuts.
+std::string power_cut_text(const ScenarioResult& scenario) {
+  std::vector<std::uint64_t> stale;
+  std::uint64_t torn = 0, unregistered = 0, errors = 0, cuts = 0;
+  for (const auto& run : scenario.runs) {
+    for (const auto& cut : run.power_cuts) {
+      ++cuts;
+      if (cut.value("status", "") == "ERROR") ++errors;
+      if (!cut.contains("verification")) {
+        if (cut.value("status", "") == "FAIL" && !cut.value("registered", false)) ++unregistered;
+        continue;
+      }
+      stale.push_back(cut.value("stale_blocks_after_power_cut", std::uint64_t{0}));
+      torn += cut.value("torn_blocks", std::uint64_t{0});
+    }
+  }
+  if (cuts == 0) return "";
+  std::sort(stale.begin(), stale.end());
+  const auto total = std::accumulate(stale.begin(), stale.end(), std::uint64_t{0});
+  const auto with_stale = std::count_if(stale.begin(), stale.end(), [](std::uint64_t n) { return n > 0; });
+  char text[240];
+  std::snprintf(text, sizeof text, "; after power cuts: stale %llu in %ld of %llu cuts", (unsigned long long)total,
+                static_cast<long>(with_stale), (unsigned long long)cuts);
+  std::string out = text;
+  if (stale.size() > 1) {
+    std::snprintf(text, sizeof text, " (per cut: min %llu, median %g, max %llu)", (unsigned long long)stale.front(),
+                  median(stale), (unsigned long long)stale.back());
+    out += text;
+  }
+  out += ", torn " + std::to_string(torn);
+  if (unregistered > 0) out += ", not registered " + std::to_string(unregistered);
+  if (errors > 0) out += ", " + std::to_string(errors) + " cut(s) ERROR";
+  return out;
 }
 
 std::string first_reason(const ScenarioResult& scenario) {
@@ -131,7 +172,9 @@ std::string render_human_summary(const RunSummary& summary, const std::string& o
     std::snprintf(time, sizeof time, "%.1f s", total_time(scenario));
     text += status_name(status) + std::string(6 - status_name(status).size(), ' ') + scenario.name +
             std::string(width - scenario.name.size() + 2, ' ');
-    text += (status == Status::kSkip || status == Status::kError) ? first_reason(scenario) : stale_text(scenario);
+    const std::string cuts = power_cut_text(scenario);
+    if (status == Status::kSkip || status == Status::kError) text += first_reason(scenario);
+    else text += (cuts.empty() ? "" : "run time: ") + stale_text(scenario) + cuts;
     text += "  " + std::string(time) + "\n";
   }
   text += "overall " + status_name(summary.status()) + " (kernel " + summary.kernel_release + ", " + summary.accel +

@@ -27,6 +27,8 @@ struct RunResult {
   std::map<std::string, double> timing_s;  ///< boot, provision, fill, race, verify, ...
   std::vector<std::string> console_findings;
   nlohmann::json extra = nlohmann::json::object();  ///< fio counts, readback, run dir...
+  /// One object per power cut (see power_cut_run.h); empty without --power-cuts.
+  std::vector<nlohmann::json> power_cuts;
 };
 
 /// Every run of one scenario.

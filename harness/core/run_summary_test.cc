@@ -83,5 +83,40 @@ TEST(HumanSummary, SkipAndErrorShowTheirReason) {
   EXPECT_EQ(summary.status(), Status::kSkip);
 }
 
+nlohmann::json cut_with(const char* status, std::uint64_t stale, bool registered = true) {
+  nlohmann::json cut = {{"index", 1}, {"at_s", 3.42}, {"method", "kill"}, {"acknowledged_writes", 64},
+                        {"stale_blocks_after_power_cut", stale}, {"torn_blocks", 0}, {"registered", registered},
+                        {"status", status}, {"timing_s", {{"boot", 5.0}, {"race", 3.0}}}};
+  if (registered) cut["verification"] = {{"blocks_checked", 4096}};
+  return cut;
+}
+
+TEST(SummaryJson, CarriesEachRunsPowerCuts) {
+  auto run = run_with(Status::kFail, 7);
+  run.power_cuts = {cut_with("FAIL", 4)};
+  RunSummary summary{"tcg", 1, "debian:stock", "6.1.0-56-amd64", {{"race-seq-bypass", {run}}}};
+  const auto cuts = to_json(summary)["scenarios"][0]["runs"][0]["power_cuts"];
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0]["at_s"], 3.42);
+  EXPECT_EQ(cuts[0]["method"], "kill");
+  EXPECT_EQ(cuts[0]["acknowledged_writes"], 64);
+  EXPECT_EQ(cuts[0]["stale_blocks_after_power_cut"], 4);
+  EXPECT_EQ(cuts[0]["torn_blocks"], 0);
+  EXPECT_EQ(cuts[0]["registered"], true);
+  RunSummary without{"tcg", 1, "debian:stock", "6.1.0-56-amd64", {{"race-seq-bypass", {run_with(Status::kPass, 0)}}}};
+  EXPECT_TRUE(to_json(without)["scenarios"][0]["runs"][0]["power_cuts"].empty());
+}
+
+TEST(HumanSummary, SeparatesStaleAtRunTimeFromStaleAfterPowerCuts) {
+  auto run = run_with(Status::kFail, 7);
+  run.power_cuts = {cut_with("FAIL", 4), cut_with("PASS", 0), cut_with("FAIL", 10), cut_with("FAIL", 0, false)};
+  RunSummary summary{"tcg", 1, "debian:stock", "6.1.0-56-amd64", {{"race-seq-bypass", {run}}}};
+  const auto text = render_human_summary(summary, "/tmp/out");
+  EXPECT_THAT(text, HasSubstr("run time: stale 7 of 4096 blocks"));
+  EXPECT_THAT(text, HasSubstr("after power cuts: stale 14 in 2 of 4 cuts (per cut: min 0, median 4, max 10)"));
+  EXPECT_THAT(text, HasSubstr("not registered 1"));
+  EXPECT_THAT(text, HasSubstr("45.1 s")) << "13.1 s of the run and 8 s per cut";
+}
+
 }  // namespace
 }  // namespace bh

@@ -125,6 +125,7 @@ class Supervisor {
  private:
   bool finished() {
     const auto now = Clock::now();
+    if (outcome_.detached) return true;
     if (exited_) {
       return (!stdout_r_.valid() && !stderr_r_.valid()) || now >= exit_time_ + kDrainAfterExit;
     }
@@ -145,11 +146,13 @@ class Supervisor {
   }
 
   bool ticking() const {
-    return !exited_ && spec_.tick_interval.count() > 0 && static_cast<bool>(spec_.on_tick);
+    return !exited_ && spec_.tick_interval.count() > 0 &&
+           (static_cast<bool>(spec_.on_tick) || static_cast<bool>(spec_.detach_when));
   }
 
   void tick() {
-    spec_.on_tick();
+    if (spec_.on_tick) spec_.on_tick();
+    if (!killed_ && spec_.detach_when && spec_.detach_when()) outcome_.detached = true;
     next_tick_ += spec_.tick_interval;
     if (next_tick_ <= Clock::now()) next_tick_ = Clock::now() + spec_.tick_interval;
   }

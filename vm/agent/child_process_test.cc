@@ -4,6 +4,10 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
+#include <fstream>
+
+#include <sys/wait.h>
 
 namespace bh::agent {
 namespace {
@@ -125,6 +129,26 @@ TEST(RunChild, TicksWhileTheChildRuns) {
   const auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
   EXPECT_GE(ticks, 3);
   EXPECT_LE(ticks, elapsed.count() / 100 + 1);
+}
+
+TEST(RunChild, DetachesAndLeavesTheChildRunningWhenAsked) {
+  const std::string pid_file = ::testing::TempDir() + "/bh-detach-test.pid";
+  std::remove(pid_file.c_str());
+  ProcessSpec spec = shell("echo $$ > " + pid_file + "; exec sleep 30");
+  spec.tick_interval = milliseconds(20);
+  spec.detach_when = [&] { return std::ifstream(pid_file).peek() != EOF; };
+  const auto start = Clock::now();
+  auto result = run_child(spec);
+  ASSERT_TRUE(result);
+  EXPECT_TRUE(result.value().detached);
+  EXPECT_FALSE(result.value().timed_out);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(10));
+  pid_t pid = 0;
+  std::ifstream(pid_file) >> pid;
+  ASSERT_GT(pid, 0);
+  EXPECT_EQ(::kill(pid, 0), 0) << "the detached child should still run";
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
 }
 
 TEST(RunChild, FailsWhenTheProgramCannotStart) {

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -14,7 +15,8 @@
 namespace bh::agent {
 
 /// Files live in a map; directories are path prefixes; processes return a scripted outcome
-/// after calling on_tick `ticks_per_run` times; uptime advances one second per reading.
+/// after calling on_tick `ticks_per_run` times (returning early, detached, once detach_when
+/// says so); uptime advances one second per reading.
 class FakeGuestSystem : public GuestSystem {
  public:
   std::map<std::string, std::string> files;
@@ -26,13 +28,22 @@ class FakeGuestSystem : public GuestSystem {
   Expected<ProcessOutcome> next_outcome = ProcessOutcome{};
   std::map<std::string, std::string> files_made_by_process;  ///< written when a run ends
   int ticks_per_run = 0;
+  std::function<void(int tick)> during_run;  ///< called before each tick (a process's doings)
   double uptime = 100.0;
   int sleeps = 0;
   int power_offs = 0;
 
   Expected<ProcessOutcome> run_process(const ProcessSpec& spec) override {
     runs.push_back(spec);
-    for (int i = 0; i < ticks_per_run && spec.on_tick; ++i) spec.on_tick();
+    for (int i = 0; i < ticks_per_run; ++i) {
+      if (during_run) during_run(i);
+      if (spec.on_tick) spec.on_tick();
+      if (spec.detach_when && spec.detach_when()) {
+        auto detached = next_outcome;
+        if (detached) detached.value().detached = true;
+        return detached;
+      }
+    }
     for (const auto& [path, content] : files_made_by_process) files[path] = content;
     return next_outcome;
   }

@@ -1,6 +1,9 @@
 #include "vm/agent/fio_op.h"
 
+#include <optional>
+
 #include "vm/agent/exec_op.h"
+#include "vm/agent/fio_cut.h"
 #include "vm/agent/memory_sample.h"
 #include "vm/agent/request_fields.h"
 
@@ -15,7 +18,12 @@ struct FioRequest {
   std::map<std::string, std::string> env;
   std::chrono::milliseconds timeout;
   std::chrono::milliseconds sample_interval;
+  std::optional<std::chrono::milliseconds> cut_after;
 };
+
+/// How often the agent looks at an armed cut (fio itself checks its trigger file every
+/// 100 ms or less).
+constexpr std::chrono::milliseconds kCutPollInterval{10};
 
 Expected<FioRequest> parse_fio_request(const protocol::Json& request) {
   auto job = required_string(request, "job");
@@ -28,20 +36,27 @@ Expected<FioRequest> parse_fio_request(const protocol::Json& request) {
   if (!timeout) return timeout.error();
   auto interval = optional_count(request, "sample_interval_ms", 0);
   if (!interval) return interval.error();
-  return FioRequest{std::move(job).value(), std::move(args).value(), std::move(env).value(),
-                    timeout.value(), std::chrono::milliseconds(interval.value())};
+  FioRequest fio{std::move(job).value(), std::move(args).value(), std::move(env).value(),
+                 timeout.value(), std::chrono::milliseconds(interval.value()), std::nullopt};
+  if (request.contains("cut_after_ms")) {
+    auto cut_after = optional_count(request, "cut_after_ms", 0);
+    if (!cut_after) return cut_after.error();
+    fio.cut_after = std::chrono::milliseconds(cut_after.value());
+  }
+  return fio;
 }
 
-ProcessSpec fio_spec(const FioRequest& fio, const std::string& dir) {
+ProcessSpec fio_spec(const FioRequest& fio, const std::string& dir, const std::vector<std::string>& cut_args) {
   ProcessSpec spec;
   spec.argv = {"fio", "--output-format=json", "--output=" + dir + "/fio.json"};
   spec.argv.insert(spec.argv.end(), fio.args.begin(), fio.args.end());
+  spec.argv.insert(spec.argv.end(), cut_args.begin(), cut_args.end());
   spec.argv.push_back("job.fio");
   spec.env = fio.env;
   spec.cwd = dir;
   spec.timeout = fio.timeout;
   spec.stderr_mode = StderrMode::kMergedIntoStdout;
-  spec.tick_interval = fio.sample_interval;
+  spec.tick_interval = fio.cut_after ? kCutPollInterval : fio.sample_interval;
   return spec;
 }
 
@@ -60,27 +75,45 @@ Expected<protocol::Json> FioOp::handle(const protocol::Json& request) {
   auto job_written = system_.write_file(dir.value() + "/job.fio", fio.value().job);
   if (!job_written) return job_written.error();
 
-  ProcessSpec spec = fio_spec(fio.value(), dir.value());
+  std::optional<FioCutTrigger> cut;
+  if (fio.value().cut_after) cut.emplace(system_, dir.value(), *fio.value().cut_after);
+  ProcessSpec spec = fio_spec(fio.value(), dir.value(), cut ? cut->fio_args() : std::vector<std::string>{});
   protocol::Json samples = protocol::Json::array();
   const double start = system_.uptime_s();
-  spec.on_tick = [&] {
+  const double sample_interval_s = static_cast<double>(fio.value().sample_interval.count()) / 1000.0;
+  double last_sample_s = -sample_interval_s;
+  auto take_sample = [&] {
     if (auto sample = sample_memory(system_)) {
-      sample.value()["t_s"] = sample.value()["uptime_s"].get<double>() - start;
+      last_sample_s = sample.value()["uptime_s"].get<double>() - start;
+      sample.value()["t_s"] = last_sample_s;
       samples.push_back(std::move(sample).value());
     }
   };
+  spec.on_tick = [&] {
+    if (!cut) {
+      if (sample_interval_s > 0) take_sample();  // ticks come every sample interval
+      return;
+    }
+    const double now_s = system_.uptime_s() - start;
+    cut->tick(now_s);
+    if (sample_interval_s > 0 && now_s - last_sample_s >= sample_interval_s) take_sample();
+  };
+  if (cut) spec.detach_when = [&] { return cut->state_saved(); };
   auto outcome = system_.run_process(spec);
   if (!outcome) return outcome.error();
   const ProcessOutcome& result = outcome.value();
-  auto output = system_.read_file(dir.value() + "/fio.json");
-  return protocol::Json{{"exit_code", result.exit_code},
-                        {"signal", result.signal},
-                        {"timed_out", result.timed_out},
-                        {"truncated", result.truncated},
-                        {"output", output ? output.value() : std::string()},
-                        {"stderr", result.stdout_text},
-                        {"logs", collect_logs(dir.value())},
-                        {"samples", std::move(samples)}};
+  auto output = result.detached ? Expected<std::string>(std::string()) : system_.read_file(dir.value() + "/fio.json");
+  protocol::Json response{{"exit_code", result.exit_code},
+                          {"signal", result.signal},
+                          {"timed_out", result.timed_out},
+                          {"truncated", result.truncated},
+                          {"detached", result.detached},
+                          {"output", output ? output.value() : std::string()},
+                          {"stderr", result.stdout_text},
+                          {"logs", collect_logs(dir.value())},
+                          {"samples", std::move(samples)}};
+  if (cut) response["cut"] = cut->report();
+  return response;
 }
 
 Expected<std::string> FioOp::fresh_directory() {

@@ -24,6 +24,11 @@ class FioOp {
   /// interleaved), logs {name: content} of every regular *.log file, and samples
   /// [{t_s (seconds since fio started), uptime_s, meminfo, slab_kb}] taken every
   /// sample_interval_ms (none when 0 or absent).
+  ///
+  /// With cut_after_ms, a power cut is armed (see FioCutTrigger): once fio has saved its
+  /// verify state the answer comes at once, with detached true (fio still runs, so output
+  /// is "") and cut {after_ms, fired, trigger_at_s, verify_states}; a fio that ends first
+  /// answers as usual, with cut.fired false unless fio saved its state on the way out.
   Expected<protocol::Json> handle(const protocol::Json& request);
 
  private:

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "vm/agent/fake_guest_system.h"
 
 namespace bh::agent {
@@ -106,6 +108,39 @@ TEST_F(FioOpTest, FieldErrorsNameTheField) {
   EXPECT_EQ(bad_interval.error().message,
             "field 'sample_interval_ms' must be a non-negative integer");
   EXPECT_TRUE(system_.runs.empty());
+}
+
+TEST_F(FioOpTest, AnArmedCutAnswersOnceFioSavedItsStateLeavingFioRunning) {
+  system_.ticks_per_run = 10;
+  system_.during_run = [&](int tick) {
+    if (tick == 4 && system_.files.contains("/tmp/fio-run-1/bh-cut-trigger")) {
+      system_.files["/tmp/fio-run-1/local-writer-0-verify.state"] = "state";
+      system_.files["/tmp/fio-run-1/bh-cut-saved"] = "";
+    }
+  };
+  auto response = fio_.handle(request({{"cut_after_ms", 1500}, {"sample_interval_ms", 250}}));
+  ASSERT_TRUE(response) << response.error().message;
+  const ProcessSpec& spec = system_.runs[0];
+  EXPECT_EQ(spec.tick_interval, std::chrono::milliseconds(10));
+  EXPECT_NE(std::find(spec.argv.begin(), spec.argv.end(), "--trigger-file=/tmp/fio-run-1/bh-cut-trigger"),
+            spec.argv.end());
+  EXPECT_EQ(spec.argv.back(), "job.fio");
+  const Json& r = response.value();
+  EXPECT_EQ(r["detached"], true);
+  EXPECT_EQ(r["output"], "");
+  EXPECT_EQ(r["cut"]["fired"], true);
+  EXPECT_EQ(r["cut"]["verify_states"].size(), 1u);
+  EXPECT_FALSE(r["samples"].empty()) << "memory sampling goes on while a cut is armed";
+}
+
+TEST_F(FioOpTest, AFioThatEndsBeforeItsCutAnswersAsUsual) {
+  system_.ticks_per_run = 2;
+  system_.files_made_by_process = {{"/tmp/fio-run-1/fio.json", "{\"jobs\": []}"}};
+  auto response = fio_.handle(request({{"cut_after_ms", 60000}}));
+  ASSERT_TRUE(response) << response.error().message;
+  EXPECT_EQ(response.value()["detached"], false);
+  EXPECT_EQ(response.value()["output"], "{\"jobs\": []}");
+  EXPECT_EQ(response.value()["cut"]["fired"], false);
 }
 
 TEST_F(FioOpTest, FioThatCannotStartIsAFailure) {

@@ -33,6 +33,9 @@ struct ProcessSpec {
   std::size_t output_cap = protocol::kMaxCapturedOutput;  ///< bytes kept per stream
   std::chrono::milliseconds tick_interval{0};  ///< 0: on_tick is never called
   std::function<void()> on_tick;  ///< called every tick_interval while the child runs
+  /// Asked after every tick: true stops waiting at once and leaves the child running
+  /// (unreaped, its pipes closed), as when the guest is about to lose power anyway.
+  std::function<bool()> detach_when;
 };
 
 /// What a finished (or killed) program left.
@@ -43,6 +46,7 @@ struct ProcessOutcome {
   bool truncated = false;  ///< a stream produced more than output_cap bytes
   std::string stdout_text;
   std::string stderr_text;
+  bool detached = false;  ///< detach_when said stop waiting; the child still runs
 };
 
 /// One entry of a directory listing.

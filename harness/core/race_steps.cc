@@ -1,0 +1,169 @@
+#include "harness/core/race_steps.h"
+
+#include "harness/base/files.h"
+#include "harness/base/process_runner.h"
+
+namespace bh {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+void stop(Status status, std::string reason) { throw RunStop{status, std::move(reason)}; }
+
+std::uint64_t written_bytes(const analysis::FioReport& report) {
+  std::uint64_t bytes = 0;
+  for (const auto& job : report.jobs) bytes += job.write.io_bytes;
+  return bytes;
+}
+
+std::uint64_t read_ios(const analysis::FioReport& report) {
+  std::uint64_t ios = 0;
+  for (const auto& job : report.jobs) ios += job.read.total_ios;
+  return ios;
+}
+
+double writer_runtime_s(const analysis::FioReport& report) {
+  std::uint64_t runtime_ms = 0;
+  for (const auto& job : report.jobs) {
+    if (job.write.io_bytes > 0) runtime_ms = std::max(runtime_ms, job.write.runtime_ms);
+  }
+  return static_cast<double>(runtime_ms) / 1000.0;
+}
+
+std::uint64_t writer_io_size(const analysis::FioReport& report) {
+  for (const auto& job : report.jobs) {
+    if (job.write.total_ios > 0) return job.write.io_bytes / job.write.total_ios;
+  }
+  return 0;
+}
+
+RaceSteps::RaceSteps(const RaceRunContext& context, std::map<std::string, double>& timing_s, nlohmann::json& facts)
+    : context_(context), timing_s_(timing_s), facts_(facts), output_dir_(context.run_dir) {}
+
+void RaceSteps::phase(const std::string& name) {
+  context_.on_phase(name);
+  phase_start_ = Clock::now();
+}
+
+void RaceSteps::timed(const std::string& name) {
+  timing_s_[name] = std::chrono::duration<double>(Clock::now() - phase_start_).count();
+}
+
+BootTarget RaceSteps::boot_target(const std::vector<VirtioDisk>& disks) const {
+  const auto& guest = context_.guest;
+  return {guest.boot_image(), guest.image.path, guest.kernel.release, disks};
+}
+
+void RaceSteps::boot(const fs::path& session_dir, const std::vector<VirtioDisk>& disks) {
+  boot(session_dir, boot_target(disks), context_.boot);
+}
+
+void RaceSteps::boot(const fs::path& session_dir, const BootTarget& target, const BootOptions& options,
+                     const std::string& name) {
+  phase(name);
+  output_dir_ = session_dir;
+  std::error_code ignored;
+  fs::create_directories(session_dir, ignored);
+  session_ = or_error(GuestSession::boot(target, session_dir, options, context_.accel_environment), "boot");
+  facts_["accel"] = accel_name(session_->report().accel);
+  facts_["accel_reason"] = session_->report().accel_reason;
+  timed(name);
+}
+
+void RaceSteps::provision() {
+  phase("provision");
+  Provisioner provisioner(session_->agent());
+  bcache_ = or_error(provisioner.provision(context_.scenario.settings, context_.scenario.required_knobs),
+                     "provisioning bcache");
+  facts_["readback"] = bcache_.readback;
+  if (!bcache_.missing_knobs.empty()) {
+    std::string names;
+    for (const auto& knob : bcache_.missing_knobs) names += (names.empty() ? "" : ", ") + knob;
+    stop(Status::kSkip, "this kernel's bcache has no " + names + " (the scenario's bypass path does not exist)");
+  }
+  timed("provision");
+}
+
+std::string RaceSteps::reattach() {
+  phase("register");
+  Provisioner provisioner(session_->agent());
+  auto reattached = or_error(provisioner.reattach(context_.scenario.settings), "re-registering bcache");
+  bcache_ = reattached.bcache;
+  facts_["readback"] = bcache_.readback;
+  timed("register");
+  return reattached.refusal;
+}
+
+GuestFioResult RaceSteps::run_fio(const fs::path& job, unsigned generation, const std::string& name,
+                                  const FioRunOptions& options) {
+  const auto text = or_error(read_file(job), "reading job file");
+  const auto timeout = std::chrono::seconds(context_.scenario.race_timeout_s + 120);
+  auto fio = or_error(session_->agent().fio(text, {}, job_environment(context_.scenario, context_.seed, generation),
+                                            timeout, options),
+                      name + " job");
+  (void)write_file_atomically(output_dir_ / (name + ".fio.json"), fio.json_output);
+  if (fio.timed_out) stop(Status::kError, name + " job timed out");
+  return fio;
+}
+
+analysis::FioReport RaceSteps::finished_report(const GuestFioResult& fio, const std::string& name) {
+  if (fio.exit_code != 0) {
+    stop(Status::kError, name + " job: fio exited with status " + std::to_string(fio.exit_code) + ": " +
+                             tail_lines(fio.stderr_text, 5));
+  }
+  return or_error(analysis::parse_fio_json(fio.json_output), name + " job output");
+}
+
+void RaceSteps::fill() {
+  phase("fill");
+  const auto report = finished_report(run_fio(context_.scenario.fill_job, kFillGeneration, "fill", {}), "fill");
+  const auto want = context_.scenario.region.fill_size();
+  if (written_bytes(report) != want) {
+    stop(Status::kError, "fill wrote " + std::to_string(written_bytes(report)) + " of " + std::to_string(want) + " bytes");
+  }
+  facts_["fill_bytes"] = written_bytes(report);
+  timed("fill");
+}
+
+analysis::FioReport RaceSteps::race() {
+  phase("race");
+  const auto report = finished_report(run_fio(context_.scenario.race_job, kRaceGeneration, "race", {}), "race");
+  const auto want = context_.scenario.region.write_size;
+  facts_["race_write_bytes"] = written_bytes(report);
+  facts_["race_read_ios"] = read_ios(report);
+  if (written_bytes(report) != want) {
+    stop(Status::kError, "the race's writer wrote " + std::to_string(written_bytes(report)) + " of " +
+                             std::to_string(want) + " bytes: the workload did not happen as designed");
+  }
+  if (read_ios(report) == 0) stop(Status::kError, "the race's readers completed no reads: no race happened");
+  timed("race");
+  return report;
+}
+
+GuestFioResult RaceSteps::race_until_cut(std::chrono::milliseconds after) {
+  phase("race");
+  auto fio = run_fio(context_.scenario.race_job, kRaceGeneration, "race", FioRunOptions{0, after});
+  timed("race");
+  return fio;
+}
+
+RegionReadback RaceSteps::read_region() {
+  phase("verify");
+  const auto& region = context_.scenario.region;
+  auto& agent = session_->agent();
+  RegionReadback readback;
+  readback.served = or_error(agent.read_blocks(bcache_.bcache_device, region.fill_offset(), region.fill_size()),
+                             "reading back " + bcache_.bcache_device);
+  readback.backing = or_error(agent.read_blocks(bcache_.backing_device, bcache_.data_offset_bytes + region.fill_offset(),
+                                                region.fill_size()),
+                              "reading the backing device " + bcache_.backing_device);
+  timed("verify");
+  return readback;
+}
+
+void RaceSteps::power_off() {
+  phase("poweroff");
+  or_error(session_->power_off(), "power-off");
+  timed("poweroff");
+}
+
+}  // namespace bh

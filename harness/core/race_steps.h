@@ -1,0 +1,112 @@
+#pragma once
+/// The steps a race run and a power-cut cycle share, on one guest at a time: boot, provision
+/// (or re-register after a cut), fill generation 1, race generation 2, read the region back.
+///
+/// A step that cannot prove its part of the workload happened throws RunStop (ERROR, or
+/// SKIP when the kernel lacks what the scenario needs); run_race_once and the power-cut
+/// cycles catch it.
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/fio_json.h"
+#include "harness/core/guest_agent.h"
+#include "harness/core/guest_session.h"
+#include "harness/core/provisioner.h"
+#include "harness/core/race_run.h"
+#include "harness/core/run_summary.h"
+
+namespace bh {
+
+/// The generation the fill writes and the one the race's writer writes.
+inline constexpr unsigned kFillGeneration = 1;
+inline constexpr unsigned kRaceGeneration = 2;
+
+/// Ends a run (or a cut cycle) with a status and a reason.
+struct RunStop {
+  Status status;
+  std::string reason;
+};
+
+/// Throws RunStop{status, reason}.
+[[noreturn]] void stop(Status status, std::string reason);
+
+/// The value, or RunStop ERROR "<what>: <message>".
+template <class T>
+T or_error(Expected<T> result, const std::string& what) {
+  if (!result) stop(Status::kError, what + ": " + result.error().message);
+  if constexpr (!std::is_void_v<T>) return std::move(result).value();
+}
+
+/// What bcache serves over the checked region, and what the backing device holds there.
+struct RegionReadback {
+  std::string served;
+  std::string backing;
+};
+
+/// One guest at a time, driven through the steps; timings and facts go to `timing_s` and
+/// `facts`.
+class RaceSteps {
+ public:
+  RaceSteps(const RaceRunContext& context, std::map<std::string, double>& timing_s, nlohmann::json& facts);
+
+  /// What the run boots: the prepared kernel and image with these disks.
+  BootTarget boot_target(const std::vector<VirtioDisk>& disks) const;
+  /// Boots a guest whose console, logs and control socket live in `session_dir`.
+  void boot(const std::filesystem::path& session_dir, const std::vector<VirtioDisk>& disks);
+  /// The same with an explicit target and options; `phase` names it in timings and progress.
+  void boot(const std::filesystem::path& session_dir, const BootTarget& target, const BootOptions& options,
+            const std::string& phase = "boot");
+  /// Formats and registers bcache with the scenario's settings (SKIP if knobs are missing).
+  void provision();
+  /// Registers the devices bcache left after a cut. Returns "" when registration worked,
+  /// else the kernel's refusal (a finding, not a harness error).
+  std::string reattach();
+  /// Writes generation 1 over the whole region; ERROR unless fio wrote all of it.
+  void fill();
+  /// The whole race; ERROR unless the writer wrote its range and readers read.
+  analysis::FioReport race();
+  /// The race with a cut armed `after` fio starts; returns what the agent answered (fio
+  /// may still run in the guest when it fired).
+  GuestFioResult race_until_cut(std::chrono::milliseconds after);
+  /// The checked region through bcache and from the backing device.
+  RegionReadback read_region();
+  /// Asks the guest to power off; ERROR if it does not.
+  void power_off();
+  /// The running guest (boot first).
+  GuestSession& session() { return *session_; }
+  /// Kills QEMU if it still runs and forgets the guest.
+  void end_guest() { session_.reset(); }
+  /// The stack as provisioned or re-registered.
+  const ProvisionedBcache& bcache() const { return bcache_; }
+
+ private:
+  void phase(const std::string& name);
+  void timed(const std::string& name);
+  GuestFioResult run_fio(const std::filesystem::path& job, unsigned generation, const std::string& name,
+                         const FioRunOptions& options);
+  analysis::FioReport finished_report(const GuestFioResult& fio, const std::string& name);
+
+  const RaceRunContext& context_;
+  std::map<std::string, double>& timing_s_;
+  nlohmann::json& facts_;
+  std::filesystem::path output_dir_;
+  std::unique_ptr<GuestSession> session_;
+  ProvisionedBcache bcache_;
+  std::chrono::steady_clock::time_point phase_start_ = std::chrono::steady_clock::now();
+};
+
+/// Total bytes the report's jobs wrote / reads they completed.
+std::uint64_t written_bytes(const analysis::FioReport& report);
+std::uint64_t read_ios(const analysis::FioReport& report);
+
+/// How long the writing job ran, in seconds (fio's write runtime; 0 without writes).
+double writer_runtime_s(const analysis::FioReport& report);
+
+/// The writing job's I/O size: bytes written over writes completed (0 without writes).
+std::uint64_t writer_io_size(const analysis::FioReport& report);
+
+}  // namespace bh
