@@ -27,10 +27,85 @@ TEST(ParseFioJson, ReadsARealFio333MixedJob) {
   EXPECT_EQ(job.read.runtime_ms, 1001u);
 }
 
+TEST(ParseFioJson, ReadsCompletionLatencyOfAMixedJob) {
+  auto report = parse_fio_json(fixture("randrw-3.33.json"));
+  ASSERT_TRUE(report) << report.error().message;
+  const auto& read = report.value().jobs[0].read.clat;
+  EXPECT_EQ(read.samples, 5514u);
+  EXPECT_EQ(read.min_ns, 14156u);
+  EXPECT_EQ(read.max_ns, 7980680u);
+  EXPECT_DOUBLE_EQ(read.mean_ns, 284901.641821);
+  EXPECT_DOUBLE_EQ(read.stddev_ns, 286440.253819);
+  EXPECT_EQ(read.percentiles_ns.size(), 17u);  // fio's default percentile_list
+  EXPECT_EQ(read.percentile_ns(50), 232448u);
+  EXPECT_EQ(read.percentile_ns(90), 415744u);
+  EXPECT_EQ(read.percentile_ns(99), 1482752u);
+  EXPECT_EQ(read.percentile_ns(99.9), 3457024u);
+  EXPECT_EQ(read.percentile_ns(99.99), 7962624u);
+  const auto& write = report.value().jobs[0].write;
+  EXPECT_EQ(write.clat.percentile_ns(99.9), 6520832u);
+  EXPECT_DOUBLE_EQ(write.clat.mean_ns, 326809.650496);
+  EXPECT_EQ(write.bw_bytes, 22689630u);
+  EXPECT_DOUBLE_EQ(write.iops, 5539.460539);
+}
+
+TEST(ParseFioJson, EveryReportedSummaryPercentileIsFound) {
+  auto report = parse_fio_json(fixture("randrw-3.33.json"));
+  ASSERT_TRUE(report);
+  for (double percentile : kSummaryPercentiles)
+    EXPECT_TRUE(report.value().jobs[0].write.clat.percentile_ns(percentile)) << percentile;
+}
+
+TEST(ParseFioJson, SeparateReadAndWriteJobsLeaveTheOtherDirectionEmpty) {
+  auto report = parse_fio_json(fixture("per-direction-3.33.json"));
+  ASSERT_TRUE(report) << report.error().message;
+  ASSERT_EQ(report.value().jobs.size(), 2u);
+  const auto& reader = report.value().jobs[0];
+  const auto& writer = report.value().jobs[1];
+  EXPECT_EQ(reader.name, "reader");
+  EXPECT_EQ(reader.read.total_ios, 1024u);
+  EXPECT_EQ(reader.read.clat.percentile_ns(99), 2310144u);
+  EXPECT_EQ(reader.write.total_ios, 0u);
+  // fio omits "percentile" for a direction without samples: no value, rather than zero.
+  EXPECT_TRUE(reader.write.clat.percentiles_ns.empty());
+  EXPECT_EQ(reader.write.clat.percentile_ns(50), std::nullopt);
+  EXPECT_EQ(writer.read.clat.samples, 0u);
+  EXPECT_EQ(writer.write.clat.samples, 1024u);
+  // fio's percentiles are histogram buckets: its p99.99 can lie above the exact maximum.
+  EXPECT_EQ(writer.write.clat.percentile_ns(99.99), 12648448u);
+  EXPECT_EQ(writer.write.clat.max_ns, 12606699u);
+}
+
+TEST(ParseFioJson, ReadsATimeBasedJob) {
+  auto report = parse_fio_json(fixture("time-based-3.33.json"));
+  ASSERT_TRUE(report) << report.error().message;
+  const auto& job = report.value().jobs[0];
+  EXPECT_EQ(job.read.total_ios, 200u);
+  EXPECT_EQ(job.write.total_ios, 100u);
+  EXPECT_EQ(job.read.runtime_ms, 2001u);
+  EXPECT_DOUBLE_EQ(job.read.iops, 99.950025);
+  EXPECT_EQ(job.read.bw_bytes, 409395u);
+  EXPECT_EQ(job.write.clat.percentile_ns(50), 142336u);
+  EXPECT_EQ(job.write.clat.min_ns, 2374u);
+}
+
+TEST(ParseFioJson, PercentileKeysAreParsedAsNumbers) {
+  const std::string text = R"({"jobs":[{"read":{"clat_ns":{"N":3,"percentile":
+      {"99.900000":7,"5.000000":2,"not a number":9,"50.000000":-1}}}}]})";
+  auto report = parse_fio_json(text);
+  ASSERT_TRUE(report);
+  const auto& clat = report.value().jobs[0].read.clat;
+  EXPECT_EQ(clat.percentiles_ns, (std::map<double, std::uint64_t>{{5.0, 2}, {99.9, 7}}));
+  EXPECT_EQ(clat.percentile_ns(99.9), 7u);
+  EXPECT_EQ(clat.percentile_ns(99.99), std::nullopt);
+  EXPECT_EQ(clat.percentile_ns(50), std::nullopt);
+}
+
 TEST(ParseFioJson, SkipsTextPrintedAroundTheJson) {
   auto report = parse_fio_json(fixture("randrw-with-noise-3.33.json"));
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_EQ(report.value().jobs[0].read.total_ios, 5514u);
+  EXPECT_EQ(report.value().jobs[0].read.clat.percentile_ns(99.9), 3457024u);
 }
 
 TEST(ParseFioJson, TakesTheLastOfSeveralObjects) {
