@@ -62,6 +62,47 @@ ProcessSpec fio_spec(const FioRequest& fio, const std::string& dir, const std::v
 
 bool ends_with_log(const std::string& name) { return name.ends_with(".log"); }
 
+/// What the agent does while fio runs: memory samples every sample interval, and the
+/// armed cut's clock (ticks then come every kCutPollInterval, so samples are spaced by time).
+class RunWatch {
+ public:
+  RunWatch(GuestSystem& system, std::chrono::milliseconds sample_interval, FioCutTrigger* cut)
+      : system_(system),
+        start_s_(system.uptime_s()),
+        interval_s_(static_cast<double>(sample_interval.count()) / 1000.0),
+        last_sample_s_(-interval_s_),
+        cut_(cut) {}
+
+  void tick() {
+    if (!cut_) {
+      if (interval_s_ > 0) sample();  // ticks come every sample interval
+      return;
+    }
+    const double now_s = system_.uptime_s() - start_s_;
+    cut_->tick(now_s);
+    if (interval_s_ > 0 && now_s - last_sample_s_ >= interval_s_) sample();
+  }
+
+  /// [{t_s (seconds since fio started), uptime_s, meminfo, slab_kb}], handed over once.
+  protocol::Json take_samples() { return std::move(samples_); }
+
+ private:
+  void sample() {
+    auto taken = sample_memory(system_);
+    if (!taken) return;
+    last_sample_s_ = taken.value()["uptime_s"].get<double>() - start_s_;
+    taken.value()["t_s"] = last_sample_s_;
+    samples_.push_back(std::move(taken).value());
+  }
+
+  GuestSystem& system_;
+  double start_s_;
+  double interval_s_;
+  double last_sample_s_;
+  FioCutTrigger* cut_;
+  protocol::Json samples_ = protocol::Json::array();
+};
+
 }  // namespace
 
 FioOp::FioOp(GuestSystem& system, std::string work_root)
@@ -78,26 +119,8 @@ Expected<protocol::Json> FioOp::handle(const protocol::Json& request) {
   std::optional<FioCutTrigger> cut;
   if (fio.value().cut_after) cut.emplace(system_, dir.value(), *fio.value().cut_after);
   ProcessSpec spec = fio_spec(fio.value(), dir.value(), cut ? cut->fio_args() : std::vector<std::string>{});
-  protocol::Json samples = protocol::Json::array();
-  const double start = system_.uptime_s();
-  const double sample_interval_s = static_cast<double>(fio.value().sample_interval.count()) / 1000.0;
-  double last_sample_s = -sample_interval_s;
-  auto take_sample = [&] {
-    if (auto sample = sample_memory(system_)) {
-      last_sample_s = sample.value()["uptime_s"].get<double>() - start;
-      sample.value()["t_s"] = last_sample_s;
-      samples.push_back(std::move(sample).value());
-    }
-  };
-  spec.on_tick = [&] {
-    if (!cut) {
-      if (sample_interval_s > 0) take_sample();  // ticks come every sample interval
-      return;
-    }
-    const double now_s = system_.uptime_s() - start;
-    cut->tick(now_s);
-    if (sample_interval_s > 0 && now_s - last_sample_s >= sample_interval_s) take_sample();
-  };
+  RunWatch watch(system_, fio.value().sample_interval, cut ? &*cut : nullptr);
+  spec.on_tick = [&] { watch.tick(); };
   if (cut) spec.detach_when = [&] { return cut->state_saved(); };
   auto outcome = system_.run_process(spec);
   if (!outcome) return outcome.error();
@@ -111,7 +134,7 @@ Expected<protocol::Json> FioOp::handle(const protocol::Json& request) {
                           {"output", output ? output.value() : std::string()},
                           {"stderr", result.stdout_text},
                           {"logs", collect_logs(dir.value())},
-                          {"samples", std::move(samples)}};
+                          {"samples", watch.take_samples()}};
   if (cut) response["cut"] = cut->report();
   return response;
 }
