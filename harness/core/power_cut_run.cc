@@ -195,7 +195,8 @@ class PowerCutCycle {
     cut["console_findings"] = findings;
     if (!findings.empty() && cut.value("status", "") != "FAIL") {
       cut["status"] = "FAIL";
-      cut["reason"] = "kernel: " + findings.front() + " (" + cut.value("reason", "") + ")";
+      const std::string before = cut.value("reason", "");
+      cut["reason"] = "kernel: " + findings.front() + (before.empty() ? "" : " (" + before + ")");
     }
     if (!cut["registered"].get<bool>() && cut.value("status", "") == "FAIL") {
       auto bcache_lines = lines_with(console("after"), "bcache");
