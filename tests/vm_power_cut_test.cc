@@ -124,6 +124,11 @@ TEST(PowerCut, AGuestThatDoesNotComeBackIsAnErrorWithTheConsoleTail) {
   EXPECT_EQ(cuts[0]["status"], "ERROR") << cuts[0].dump(2);
   EXPECT_THAT(cuts[0]["reason"].get<std::string>(), HasSubstr("boot"));
   EXPECT_THAT(cuts[0]["reason"].get<std::string>(), HasSubstr("console"));
+  ASSERT_EQ(cuts[0].value("boot_retries", Json::array()).size(), 1u)
+      << "a hung boot is tried once more, and the first try stays on record";
+  const std::filesystem::path after = cuts[0]["dir"].get<std::string>() + "/after";
+  EXPECT_TRUE(std::filesystem::exists(after / "console-hung-boot.log"));
+  EXPECT_FALSE(process_alive(recorded_qemu_pid(after))) << "no QEMU is left behind";
 }
 
 TEST(PowerCut, LoopDevicesOrABadMethodAreUsageErrorsNamingTheProblem) {

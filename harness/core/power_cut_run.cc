@@ -79,6 +79,7 @@ class PowerCutCycle {
     steps_.end_guest();
     explain_by_console(cut);
     cut["timing_s"] = timing_s_;
+    if (facts_.contains("boot_retries")) cut["boot_retries"] = facts_["boot_retries"];
     if (cut["status"] == "PASS") remove_images();
     return cut;
   }

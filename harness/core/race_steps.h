@@ -55,7 +55,8 @@ class RaceSteps {
 
   /// What the run boots: the prepared kernel and image with these disks.
   BootTarget boot_target(const std::vector<VirtioDisk>& disks) const;
-  /// Boots a guest whose console, logs and control socket live in `session_dir`.
+  /// Boots a guest whose console, logs and control socket live in `session_dir`. A boot that
+  /// hangs (is_boot_hang) is tried once more; facts' boot_retries records why.
   void boot(const std::filesystem::path& session_dir, const std::vector<VirtioDisk>& disks);
   /// The same with an explicit target and options; `phase` names it in timings and progress.
   void boot(const std::filesystem::path& session_dir, const BootTarget& target, const BootOptions& options,
@@ -102,6 +103,10 @@ class RaceSteps {
 /// Total bytes the report's jobs wrote / reads they completed.
 std::uint64_t written_bytes(const analysis::FioReport& report);
 std::uint64_t read_ios(const analysis::FioReport& report);
+
+/// Whether a boot error says the guest hung: QEMU still ran when the agent's deadline passed
+/// (as opposed to QEMU exiting, a kernel that panicked, or a release mismatch).
+bool is_boot_hang(const std::string& boot_error);
 
 /// How long the writing job ran, in seconds (fio's write runtime; 0 without writes).
 double writer_runtime_s(const analysis::FioReport& report);
