@@ -80,7 +80,7 @@ class PowerCutCycle {
     explain_by_console(cut);
     cut["timing_s"] = timing_s_;
     if (facts_.contains("boot_retries")) cut["boot_retries"] = facts_["boot_retries"];
-    if (cut["status"] == "PASS") remove_images();
+    if (cut["status"] == "PASS") remove_virtio_images(context_.run_dir);
     return cut;
   }
 
@@ -164,14 +164,9 @@ class PowerCutCycle {
       stop(Status::kError, std::to_string(classification.newer_blocks) +
                                " blocks hold a generation the harness never wrote there: the harness's expectation is wrong");
     }
-    std::vector<std::string> problems;
-    for (const char* key : {"stale_blocks_after_power_cut", "lost_writes", "torn_blocks"}) {
-      if (counts.at(key).get<std::uint64_t>() > 0) problems.push_back(std::to_string(counts.at(key).get<std::uint64_t>()) + " " + key);
-    }
+    const std::string problems = nonzero_counts(counts, {"stale_blocks_after_power_cut", "lost_writes", "torn_blocks"});
     cut["status"] = problems.empty() ? "PASS" : "FAIL";
-    std::string reason;
-    for (const auto& problem : problems) reason += (reason.empty() ? "" : "; ") + problem;
-    cut["reason"] = reason;
+    cut["reason"] = problems;
   }
 
   std::string console(const char* session) const {
@@ -204,12 +199,6 @@ class PowerCutCycle {
       if (bcache_lines.size() > 10) bcache_lines.erase(bcache_lines.begin(), bcache_lines.end() - 10);
       cut["console_lines"] = bcache_lines;
     }
-  }
-
-  void remove_images() const {
-    std::error_code ignored;
-    fs::remove(context_.run_dir / "cache.img", ignored);
-    fs::remove(context_.run_dir / "backing.img", ignored);
   }
 
   const RaceRunContext& context_;

@@ -39,6 +39,12 @@ Expected<std::vector<VirtioDisk>> create_virtio_images(const BcacheSettings& set
   return disks;
 }
 
+void remove_virtio_images(const std::filesystem::path& dir) {
+  std::error_code ignored;
+  std::filesystem::remove(dir / "cache.img", ignored);
+  std::filesystem::remove(dir / "backing.img", ignored);
+}
+
 Expected<void> check_virtio_images(const BcacheSettings& settings, const std::vector<VirtioDisk>& disks) {
   for (const auto& disk : disks) {
     const std::uint64_t want = disk.serial == kCacheSerial ? settings.cache_bytes : settings.backing_bytes;

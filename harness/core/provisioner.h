@@ -53,6 +53,9 @@ Expected<std::vector<VirtioDisk>> create_virtio_images(const BcacheSettings& set
 /// cut must leave); the error names the image and what is wrong with it.
 Expected<void> check_virtio_images(const BcacheSettings& settings, const std::vector<VirtioDisk>& disks);
 
+/// Removes the disk images create_virtio_images made in `dir` (missing ones are fine).
+void remove_virtio_images(const std::filesystem::path& dir);
+
 /// Runs the provisioning steps through the agent.
 class Provisioner {
  public:

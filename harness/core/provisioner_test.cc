@@ -247,6 +247,8 @@ TEST(VirtioImages, CheckNamesAMissingOrTruncatedImage) {
   auto missing = check_virtio_images(settings, disks.value());
   ASSERT_FALSE(missing);
   EXPECT_THAT(missing.error().message, HasSubstr("cache.img is missing"));
+  remove_virtio_images(dir.path());
+  EXPECT_FALSE(std::filesystem::exists(disks.value()[1].image));
 }
 
 TEST(VirtioImages, AreSparseFilesOfTheRequestedSizes) {

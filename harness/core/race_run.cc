@@ -91,19 +91,12 @@ class RaceRun {
 
 /// FAIL when the kernel served wrong data or complained; PASS otherwise.
 void judge(RunResult& result) {
-  const auto& v = result.verification;
-  auto count = [&](const char* key) { return v.value(key, std::uint64_t{0}); };
-  std::vector<std::string> problems;
-  for (const char* key : {"stale_blocks", "lost_writes", "torn_blocks", "misplaced_blocks", "unrecognised_blocks"}) {
-    if (count(key) > 0) problems.push_back(std::to_string(count(key)) + " " + key);
+  result.reason = nonzero_counts(result.verification, {"stale_blocks", "lost_writes", "torn_blocks",
+                                                       "misplaced_blocks", "unrecognised_blocks"});
+  if (!result.console_findings.empty()) {
+    result.reason += (result.reason.empty() ? "" : "; ") + ("kernel: " + result.console_findings.front());
   }
-  if (!result.console_findings.empty()) problems.push_back("kernel: " + result.console_findings.front());
-  if (problems.empty()) {
-    result.status = Status::kPass;
-    return;
-  }
-  result.status = Status::kFail;
-  for (const auto& problem : problems) result.reason += (result.reason.empty() ? "" : "; ") + problem;
+  result.status = result.reason.empty() ? Status::kPass : Status::kFail;
 }
 
 std::vector<std::string> console_problems(const fs::path& run_dir) {
@@ -112,12 +105,6 @@ std::vector<std::string> console_problems(const fs::path& run_dir) {
   if (!console) return lines;
   for (const auto& finding : scan_console(console.value())) lines.push_back(finding.line);
   return lines;
-}
-
-void remove_disk_images(const fs::path& run_dir) {
-  std::error_code ignored;
-  fs::remove(run_dir / "cache.img", ignored);
-  fs::remove(run_dir / "backing.img", ignored);
 }
 
 }  // namespace
@@ -145,7 +132,7 @@ RunResult run_race_once(const RaceRunContext& context, std::string& used_accel) 
   }
   if (result.extra.contains("accel")) used_accel = result.extra["accel"].get<std::string>();
   race.end_guest();
-  remove_disk_images(context.run_dir);
+  remove_virtio_images(context.run_dir);
   if (race_ran && context.power_cuts.any()) {
     result.power_cuts = run_power_cuts(context, race.race_writer_s(), race.writer_io_size());
     judge_power_cuts(result.power_cuts, result);

@@ -36,6 +36,15 @@ std::uint64_t writer_io_size(const analysis::FioReport& report) {
   return 0;
 }
 
+std::string nonzero_counts(const nlohmann::json& counts, std::initializer_list<const char*> keys) {
+  std::string text;
+  for (const char* key : keys) {
+    const auto count = counts.value(key, std::uint64_t{0});
+    if (count > 0) text += (text.empty() ? "" : "; ") + std::to_string(count) + " " + key;
+  }
+  return text;
+}
+
 bool is_boot_hang(const std::string& boot_error) {
   return boot_error.find("guest agent not ready") != std::string::npos &&
          boot_error.find("QEMU running") != std::string::npos;

@@ -104,6 +104,9 @@ class RaceSteps {
 std::uint64_t written_bytes(const analysis::FioReport& report);
 std::uint64_t read_ios(const analysis::FioReport& report);
 
+/// "N key; M key" for each of `keys` whose count in `counts` is above 0; "" when none is.
+std::string nonzero_counts(const nlohmann::json& counts, std::initializer_list<const char*> keys);
+
 /// Whether a boot error says the guest hung: QEMU still ran when the agent's deadline passed
 /// (as opposed to QEMU exiting, a kernel that panicked, or a release mismatch).
 bool is_boot_hang(const std::string& boot_error);

@@ -34,5 +34,12 @@ TEST(WriterFacts, RuntimeAndIoSizeComeFromTheWritingJob) {
   EXPECT_DOUBLE_EQ(writer_runtime_s(analysis::FioReport{}), 0.0);
 }
 
+TEST(NonzeroCounts, NamesOnlyTheCountsAboveZeroInKeyOrder) {
+  const nlohmann::json counts = {{"torn_blocks", 2}, {"stale_blocks", 7}, {"lost_writes", 0}};
+  EXPECT_EQ(nonzero_counts(counts, {"stale_blocks", "lost_writes", "torn_blocks", "absent"}),
+            "7 stale_blocks; 2 torn_blocks");
+  EXPECT_EQ(nonzero_counts(counts, {"lost_writes"}), "");
+}
+
 }  // namespace
 }  // namespace bh
