@@ -5,6 +5,7 @@
 
 #include "harness/base/error.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/report_command.h"
 #include "harness/cli/run_command.h"
 
 namespace bh::cli {
@@ -68,7 +69,7 @@ int run(int argc, char** argv) {
   GuestFlags run_flags;
   RunOptions run_options;
   std::uint64_t seed = 0;
-  auto* run = app.add_subcommand("run", "run race scenarios and controls; verdict PASS/FAIL/ERROR/SKIP per scenario");
+  auto* run = app.add_subcommand("run", "run race, control and perf scenarios; verdict PASS/FAIL/ERROR/SKIP per scenario");
   add_guest_flags(*run, run_flags);
   run->add_option("--scenario", run_options.scenarios,
                   "scenario name (jobs/NAME.toml), NAME:VARIANT or a .toml path; repeatable (default: all shipped)");
@@ -76,13 +77,26 @@ int run(int argc, char** argv) {
   auto* seed_option = run->add_option("--seed", seed, "first seed (default: random, printed)");
   std::string cut_method = "kill";
   run->add_option("--power-cuts", run_options.power_cuts.cuts,
-                  "after each run's race, N more races each cut at a seeded point, then verified after a reboot")
+                  "after each run's race, N more races each cut at a seeded point, then verified after a reboot "
+                  "(race and control scenarios; perf scenarios make no cuts)")
       ->capture_default_str();
   run->add_flag("--power-cut-after-race", run_options.power_cuts.after_race,
                 "one more cut right after the race's writes finished, before any shutdown");
   run->add_option("--power-cut-method", cut_method, "kill (QEMU is killed) or sysrq-b (the guest reboots unsynced)")
       ->check(CLI::IsMember({"kill", "sysrq-b"}))
       ->capture_default_str();
+
+  std::uint32_t perf_warmup_s = 0, perf_runtime_s = 0;
+  auto* warmup_option = run->add_option("--perf-warmup", perf_warmup_s,
+                                        "seconds every perf scenario warms up (overrides its [perf] warmup_s; 0: none)")
+                            ->check(CLI::Range(0, 86400));
+  auto* runtime_option = run->add_option("--perf-runtime", perf_runtime_s,
+                                         "seconds every perf scenario is measured (overrides its [perf] runtime_s)")
+                             ->check(CLI::Range(1, 86400));
+
+  std::string report_dir;
+  auto* report = app.add_subcommand("report", "re-render summary.json, report.html, report.md and junit.xml of a run directory");
+  report->add_option("dir", report_dir, "a run directory (the --out of `run`)")->required();
 
   GuestFlags shell_flags;
   auto* shell = app.add_subcommand("shell", "boot a guest with bcache provisioned and attach to its console");
@@ -96,9 +110,12 @@ int run(int argc, char** argv) {
   }
   if (app.got_subcommand("doctor")) return doctor_command();
   if (app.got_subcommand("image")) return image_command(finish(image_flags));
+  if (app.got_subcommand("report")) return report_command(report_dir);
   if (app.got_subcommand("run")) {
     run_options.guest = finish(run_flags);
     if (*seed_option) run_options.seed = seed;
+    if (*warmup_option) run_options.perf_warmup_s = perf_warmup_s;
+    if (*runtime_option) run_options.perf_runtime_s = perf_runtime_s;
     run_options.power_cuts.method = value_or_throw(parse_cut_method(cut_method), ExitCode::kUsage);
     return run_command(run_options);
   }

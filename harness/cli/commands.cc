@@ -127,10 +127,6 @@ BootedGuest boot_and_provision(const PreparedGuest& prepared,
 
 }  // namespace
 
-void Progress::say(const std::string& text) const {
-  std::fprintf(stderr, "[%6.1fs] %s\n", seconds_since(start_), text.c_str());
-}
-
 BootOptions boot_options(const GuestOptions& options) {
   BootOptions boot;
   boot.accel = options.accel;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/cli/progress.h"
 #include "harness/core/accel.h"
 #include "harness/core/bcache_settings.h"
 #include "harness/core/guest_session.h"
@@ -20,15 +21,6 @@ struct GuestOptions {
   std::filesystem::path out_dir;      ///< empty: runs/<command>-<time>
   std::chrono::seconds boot_timeout{120};
   int memory_mib = 1024;
-};
-
-/// Progress lines on stderr, each prefixed with the seconds since construction.
-class Progress {
- public:
-  void say(const std::string& text) const;
-
- private:
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
 /// The boot options the shared guest flags ask for.

@@ -6,7 +6,9 @@
 
 #include "harness/base/files.h"
 #include "harness/base/process_runner.h"
+#include "harness/cli/report_command.h"
 #include "harness/core/doctor.h"
+#include "harness/core/perf_run.h"
 #include "harness/core/race_run.h"
 #include "harness/core/run_directory.h"
 #include "harness/core/scenario.h"
@@ -28,7 +30,10 @@ std::vector<Scenario> resolve_scenarios(const RunOptions& options) {
       value_or_throw(apply_setting_assignment(scenario.settings, assignment), ExitCode::kUsage);
     }
     value_or_throw(validate(scenario.settings), ExitCode::kUsage);
-    if (options.power_cuts.any() && scenario.settings.devices != DeviceKind::kVirtio) {
+    if (options.perf_warmup_s) scenario.perf.warmup_s = *options.perf_warmup_s;
+    if (options.perf_runtime_s) scenario.perf.runtime_s = *options.perf_runtime_s;
+    if (options.power_cuts.any() && scenario.kind != ScenarioKind::kPerf &&
+        scenario.settings.devices != DeviceKind::kVirtio) {
       throw HarnessError(ExitCode::kUsage, "scenario " + scenario.full_name() +
                                                ": power cuts need virtio devices (a loop device's file lives in guest RAM "
                                                "and does not survive the cut); drop --devices loop");
@@ -47,20 +52,26 @@ std::uint64_t choose_seed(const RunOptions& options) {
 /// Runs one scenario's repeats, saving the summary after each run.
 ScenarioResult run_scenario(const Scenario& scenario, const PreparedGuest& guest, const RunOptions& options,
                             RunSummary& summary, const fs::path& out_dir, const Progress& progress,
-                            const std::string& position) {
-  ScenarioResult result{scenario.full_name(), {}};
+                            ProgressPosition position) {
+  ScenarioResult result{scenario.full_name(), {}, scenario_kind_name(scenario.kind)};
   HostAccelEnvironment accel(kvm_verdict_file(cache_root()));
   const BootOptions boot = boot_options(options.guest);
   for (int i = 0; i < options.repeat; ++i) {
     const std::uint64_t seed = summary.seed + static_cast<std::uint64_t>(i);
     const auto run_dir = out_dir / scenario.full_name() / ("run-" + std::to_string(i + 1) + "-seed-" + std::to_string(seed));
     fs::create_directories(run_dir);
-    const std::string where = position + " " + scenario.full_name() + " run " + std::to_string(i + 1) + "/" +
-                              std::to_string(options.repeat) + " (seed " + std::to_string(seed) + ")";
+    position.run = i + 1;
+    position.phase = "seed " + std::to_string(seed);
+    const std::string where = format_position(position);
+    const bool perf = scenario.kind == ScenarioKind::kPerf;
     RaceRunContext context{scenario, guest, run_dir, seed, boot, accel,
-                           [&](const std::string& phase) { progress.say(where + ": " + phase); }, options.power_cuts};
+                           [&](const std::string& phase) {
+                             position.phase = phase;
+                             progress.update(position);
+                           },
+                           perf ? PowerCutOptions{} : options.power_cuts};
     std::string used_accel;
-    result.runs.push_back(run_race_once(context, used_accel));
+    result.runs.push_back(perf ? run_perf_once(context, used_accel) : run_race_once(context, used_accel));
     if (!used_accel.empty()) summary.accel = used_accel;
     const auto& run = result.runs.back();
     progress.say(where + ": " + status_name(run.status) + (run.reason.empty() ? "" : " (" + run.reason + ")"));
@@ -94,13 +105,17 @@ int run_command(const RunOptions& options) {
   }
   summary.kernel_release = guest.value().kernel.release;
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
-    const std::string position = "[" + std::to_string(i + 1) + "/" + std::to_string(scenarios.size()) + "]";
+    const ProgressPosition position{i + 1, scenarios.size(), scenarios[i].full_name(), 0, options.repeat, ""};
     summary.scenarios.push_back(run_scenario(scenarios[i], guest.value(), options, summary, out_dir, progress, position));
     (void)write_json(out_dir, "summary.json", to_json(summary));
   }
+  progress.finish();
   const auto text = render_human_summary(summary, out_dir.string());
   (void)write_file_atomically(out_dir / "summary.txt", text);
   std::cout << text;
+  const bool reported = write_run_reports(out_dir);
+  // Missing reports never hide a FAIL, but a PASS without its reports is a harness error.
+  if (!reported && summary.status() != Status::kFail) return exit_code_for(Status::kError);
   return exit_code_for(summary.status());
 }
 

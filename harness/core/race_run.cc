@@ -7,6 +7,7 @@
 #include "analysis/fio_json.h"
 #include "harness/base/files.h"
 #include "harness/core/console_findings.h"
+#include "harness/core/perf_run.h"
 #include "harness/core/power_cut_run.h"
 #include "harness/core/provisioner.h"
 #include "harness/core/race_steps.h"
@@ -99,14 +100,6 @@ void judge(RunResult& result) {
   result.status = result.reason.empty() ? Status::kPass : Status::kFail;
 }
 
-std::vector<std::string> console_problems(const fs::path& run_dir) {
-  std::vector<std::string> lines;
-  auto console = read_file(run_dir / "console.log");
-  if (!console) return lines;
-  for (const auto& finding : scan_console(console.value())) lines.push_back(finding.line);
-  return lines;
-}
-
 }  // namespace
 
 RunResult run_race_once(const RaceRunContext& context, std::string& used_accel) {
@@ -114,25 +107,13 @@ RunResult run_race_once(const RaceRunContext& context, std::string& used_accel) 
   result.seed = context.seed;
   result.extra["run_dir"] = context.run_dir.string();
   RaceRun race(context, result);
-  bool race_ran = false;
-  try {
-    race.run();
-    race_ran = true;
-    result.console_findings = console_problems(context.run_dir);
-    judge(result);
-  } catch (const RunStop& stopped) {
-    result.console_findings = console_problems(context.run_dir);
-    result.status = stopped.status;
-    result.reason = stopped.reason;
-    // An oops explains an ERROR: the kernel, not the harness, broke the run.
-    if (stopped.status == Status::kError && !result.console_findings.empty()) {
-      result.status = Status::kFail;
-      result.reason = "kernel: " + result.console_findings.front() + " (" + stopped.reason + ")";
-    }
-  }
+  const bool race_ran = run_until_stopped(result, context.run_dir, [&] { race.run(); });
+  if (race_ran) judge(result);
   if (result.extra.contains("accel")) used_accel = result.extra["accel"].get<std::string>();
   race.end_guest();
   remove_virtio_images(context.run_dir);
+  // The race's latency, IOPS and memory are reported beside the verdict, never instead of it.
+  if (race_ran) (void)add_run_metrics(result, context.run_dir, kRaceMeasuredPhase);
   if (race_ran && context.power_cuts.any()) {
     result.power_cuts = run_power_cuts(context, race.race_writer_s(), race.writer_io_size());
     judge_power_cuts(result.power_cuts, result);

@@ -2,6 +2,8 @@
 
 #include "harness/base/files.h"
 #include "harness/base/process_runner.h"
+#include "analysis/run_metrics.h"
+#include "harness/core/console_findings.h"
 
 namespace bh {
 namespace fs = std::filesystem;
@@ -43,6 +45,42 @@ std::string nonzero_counts(const nlohmann::json& counts, std::initializer_list<c
     if (count > 0) text += (text.empty() ? "" : "; ") + std::to_string(count) + " " + key;
   }
   return text;
+}
+
+std::vector<std::string> console_problems(const fs::path& console_log) {
+  std::vector<std::string> lines;
+  auto console = read_file(console_log);
+  if (!console) return lines;
+  for (const auto& finding : scan_console(console.value())) lines.push_back(finding.line);
+  return lines;
+}
+
+bool run_until_stopped(RunResult& result, const fs::path& run_dir, const std::function<void()>& body) {
+  try {
+    body();
+    result.console_findings = console_problems(run_dir / "console.log");
+    return true;
+  } catch (const RunStop& stopped) {
+    result.console_findings = console_problems(run_dir / "console.log");
+    result.status = stopped.status;
+    result.reason = stopped.reason;
+    // An oops explains an ERROR: the kernel, not the harness, broke the run.
+    if (stopped.status == Status::kError && !result.console_findings.empty()) {
+      result.status = Status::kFail;
+      result.reason = "kernel: " + result.console_findings.front() + " (" + stopped.reason + ")";
+    }
+    return false;
+  }
+}
+
+std::string add_run_metrics(RunResult& result, const fs::path& run_dir, const std::string& phase) {
+  auto metrics = analysis::run_metrics(run_dir, phase);
+  if (!metrics) {
+    result.extra["metrics_error"] = metrics.error().message;
+    return metrics.error().message;
+  }
+  for (const auto& [key, value] : metrics.value().items()) result.extra[key] = value;
+  return "";
 }
 
 bool is_boot_hang(const std::string& boot_error) {
@@ -117,15 +155,32 @@ std::string RaceSteps::reattach() {
 }
 
 GuestFioResult RaceSteps::run_fio(const fs::path& job, unsigned generation, const std::string& name,
-                                  const FioRunOptions& options) {
+                                  const FioRunOptions& options, const std::map<std::string, std::string>& extra_env) {
   const auto text = or_error(read_file(job), "reading job file");
   const auto timeout = std::chrono::seconds(context_.scenario.race_timeout_s + 120);
-  auto fio = or_error(session_->agent().fio(text, {}, job_environment(context_.scenario, context_.seed, generation),
-                                            timeout, options),
-                      name + " job");
+  auto environment = job_environment(context_.scenario, context_.seed, generation);
+  for (const auto& [key, value] : extra_env) environment[key] = value;
+  auto fio = or_error(session_->agent().fio(text, {}, environment, timeout, options), name + " job");
   (void)write_file_atomically(output_dir_ / (name + ".fio.json"), fio.json_output);
+  for (const auto& [log_name, content] : fio.logs) {
+    if (fs::path(log_name).filename() == log_name) (void)write_file_atomically(output_dir_ / log_name, content);
+  }
   if (fio.timed_out) stop(Status::kError, name + " job timed out");
   return fio;
+}
+
+GuestFioResult RaceSteps::run_job(const fs::path& job, const std::string& name,
+                                  const std::map<std::string, std::string>& extra_env, const FioRunOptions& options) {
+  return run_fio(job, kFillGeneration, name, options, extra_env);
+}
+
+nlohmann::json RaceSteps::memory_sample() {
+  return or_error(session_->agent().sample_memory(), "sampling the guest's memory");
+}
+
+void RaceSteps::save_memory(const std::string& name, const nlohmann::json& baseline, const GuestFioResult& fio) {
+  const nlohmann::json file = {{"interval_ms", kMemorySampleIntervalMs}, {"baseline", baseline}, {"samples", fio.samples}};
+  (void)write_file_atomically(output_dir_ / (name + ".memory.json"), file.dump());
 }
 
 analysis::FioReport RaceSteps::finished_report(const GuestFioResult& fio, const std::string& name) {
@@ -149,7 +204,10 @@ void RaceSteps::fill() {
 
 analysis::FioReport RaceSteps::race() {
   phase("race");
-  const auto report = finished_report(run_fio(context_.scenario.race_job, kRaceGeneration, "race", {}), "race");
+  const auto baseline = memory_sample();
+  const auto fio = run_fio(context_.scenario.race_job, kRaceGeneration, "race", FioRunOptions{kMemorySampleIntervalMs, {}});
+  save_memory("race", baseline, fio);
+  const auto report = finished_report(fio, "race");
   const auto want = context_.scenario.region.write_size;
   facts_["race_write_bytes"] = written_bytes(report);
   facts_["race_read_ios"] = read_ios(report);

@@ -7,6 +7,7 @@
 /// cycles catch it.
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +21,9 @@
 #include "harness/core/run_summary.h"
 
 namespace bh {
+
+/// How often the guest agent samples memory while a measured phase runs.
+inline constexpr int kMemorySampleIntervalMs = 250;
 
 /// The generation the fill writes and the one the race's writer writes.
 inline constexpr unsigned kFillGeneration = 1;
@@ -68,7 +72,9 @@ class RaceSteps {
   std::string reattach();
   /// Writes generation 1 over the whole region; ERROR unless fio wrote all of it.
   void fill();
-  /// The whole race; ERROR unless the writer wrote its range and readers read.
+  /// The whole race, with the guest's memory sampled every kMemorySampleInterval against a
+  /// baseline taken just before it (race.memory.json); ERROR unless the writer wrote its
+  /// range and readers read.
   analysis::FioReport race();
   /// The race with a cut armed `after` fio starts; returns what the agent answered (fio
   /// may still run in the guest when it fired).
@@ -77,6 +83,22 @@ class RaceSteps {
   RegionReadback read_region();
   /// Asks the guest to power off; ERROR if it does not.
   void power_off();
+  /// Runs `job` with the scenario's environment (generation 1's pattern) plus `extra_env`;
+  /// fio's JSON goes to NAME.fio.json and every log fio wrote beside it under its own name.
+  /// ERROR if fio times out.
+  GuestFioResult run_job(const std::filesystem::path& job, const std::string& name,
+                         const std::map<std::string, std::string>& extra_env, const FioRunOptions& options);
+  /// The parsed report of a fio run that finished; ERROR if fio failed or its output does
+  /// not parse.
+  analysis::FioReport finished_report(const GuestFioResult& fio, const std::string& name);
+  /// The guest's memory now (idle, between phases) with its time on the guest's clock.
+  nlohmann::json memory_sample();
+  /// Writes NAME.memory.json: {"interval_ms", "baseline", "samples"} (see run_metrics.h).
+  void save_memory(const std::string& name, const nlohmann::json& baseline, const GuestFioResult& fio);
+  /// Starts phase `name`: reports it and starts its clock.
+  void phase(const std::string& name);
+  /// Records the time since the last phase() as timing_s[name].
+  void timed(const std::string& name);
   /// The running guest (boot first).
   GuestSession& session() { return *session_; }
   /// Kills QEMU if it still runs and forgets the guest.
@@ -85,11 +107,8 @@ class RaceSteps {
   const ProvisionedBcache& bcache() const { return bcache_; }
 
  private:
-  void phase(const std::string& name);
-  void timed(const std::string& name);
   GuestFioResult run_fio(const std::filesystem::path& job, unsigned generation, const std::string& name,
-                         const FioRunOptions& options);
-  analysis::FioReport finished_report(const GuestFioResult& fio, const std::string& name);
+                         const FioRunOptions& options, const std::map<std::string, std::string>& extra_env = {});
 
   const RaceRunContext& context_;
   std::map<std::string, double>& timing_s_;
@@ -106,6 +125,21 @@ std::uint64_t read_ios(const analysis::FioReport& report);
 
 /// "N key; M key" for each of `keys` whose count in `counts` is above 0; "" when none is.
 std::string nonzero_counts(const nlohmann::json& counts, std::initializer_list<const char*> keys);
+
+/// Runs `body` (a run's steps). Afterwards the result's console_findings hold the problems
+/// on run_dir/console.log; a RunStop becomes the result's status and reason, except that an
+/// oops on the console explains an ERROR, which then FAILs naming the kernel line. Returns
+/// whether `body` completed (the caller then judges the result).
+bool run_until_stopped(RunResult& result, const std::filesystem::path& run_dir, const std::function<void()>& body);
+
+/// The lines of `console_log` that show a kernel problem (see console_findings.h); none
+/// when the file cannot be read.
+std::vector<std::string> console_problems(const std::filesystem::path& console_log);
+
+/// Adds the metrics of `phase` (analysis/run_metrics.h: latency_us, iops, memory_kib, ...)
+/// from the files in `run_dir` to the result's summary fields. Returns "" or, when they
+/// cannot be computed, why (also recorded as "metrics_error").
+std::string add_run_metrics(RunResult& result, const std::filesystem::path& run_dir, const std::string& phase);
 
 /// Whether a boot error says the guest hung: QEMU still ran when the agent's deadline passed
 /// (as opposed to QEMU exiting, a kernel that panicked, or a release mismatch).

@@ -138,6 +138,39 @@ std::string power_cut_text(const ScenarioResult& scenario) {
   return out;
 }
 
+/// The median over runs of the number at `path` in each run's summary fields; nullopt when
+/// no run has it.
+std::optional<double> median_over_runs(const ScenarioResult& scenario, const Json::json_pointer& path) {
+  std::vector<double> values;
+  for (const auto& run : scenario.runs) {
+    if (run.extra.contains(path) && run.extra[path].is_number()) values.push_back(run.extra[path].get<double>());
+  }
+  if (values.empty()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+}
+
+/// "read 5,120 IOPS p99 2,210 us; write 310 IOPS p99 98,000 us; Slab +412 KiB" (medians
+/// over runs) for a perf scenario.
+std::string perf_text(const ScenarioResult& scenario) {
+  std::string text;
+  char part[120];
+  for (const char* direction : {"read", "write"}) {
+    const auto iops = median_over_runs(scenario, Json::json_pointer(std::string("/iops/") + direction));
+    if (!iops) continue;
+    const auto p99 = median_over_runs(scenario, Json::json_pointer(std::string("/latency_us/") + direction + "/p99"));
+    std::snprintf(part, sizeof part, "%s %.0f IOPS p99 %.0f us", direction, *iops, p99.value_or(0));
+    text += (text.empty() ? "" : "; ") + std::string(part);
+  }
+  if (const auto slab = median_over_runs(scenario, Json::json_pointer("/memory_kib/meminfo/Slab/peak_minus_baseline_kib"))) {
+    std::snprintf(part, sizeof part, "; Slab %+.0f KiB", *slab);
+    text += part;
+  }
+  if (text.empty()) return "no measurements";
+  return text + (scenario.runs.size() > 1 ? " (medians of " + std::to_string(scenario.runs.size()) + " runs)" : "");
+}
+
 std::string first_reason(const ScenarioResult& scenario) {
   for (const auto& run : scenario.runs) {
     if (!run.reason.empty() && run.status != Status::kPass) return run.reason;
@@ -152,7 +185,8 @@ Json to_json(const RunSummary& summary) {
   for (const auto& scenario : summary.scenarios) {
     Json runs = Json::array();
     for (const auto& run : scenario.runs) runs.push_back(run_json(run));
-    scenarios.push_back({{"name", scenario.name}, {"status", status_name(scenario.status())}, {"runs", runs}});
+    scenarios.push_back(
+        {{"name", scenario.name}, {"kind", scenario.kind}, {"status", status_name(scenario.status())}, {"runs", runs}});
   }
   return {{"schema", 1},
           {"status", status_name(summary.status())},
@@ -174,10 +208,12 @@ std::string render_human_summary(const RunSummary& summary, const std::string& o
             std::string(width - scenario.name.size() + 2, ' ');
     const std::string cuts = power_cut_text(scenario);
     if (status == Status::kSkip || status == Status::kError) text += first_reason(scenario);
+    else if (scenario.kind == "perf") text += status == Status::kFail ? first_reason(scenario) : perf_text(scenario);
     else text += (cuts.empty() ? "" : "run time: ") + stale_text(scenario) + cuts;
     text += "  " + std::string(time) + "\n";
   }
-  text += "overall " + status_name(summary.status()) + " (kernel " + summary.kernel_release + ", " + summary.accel +
+  const std::string accel = summary.accel.empty() ? "no guest booted" : summary.accel;
+  text += "overall " + status_name(summary.status()) + " (kernel " + summary.kernel_release + ", " + accel +
           ", seed " + std::to_string(summary.seed) + "); full results: " + out_dir + "/summary.json\n";
   return text;
 }

@@ -35,6 +35,7 @@ struct RunResult {
 struct ScenarioResult {
   std::string name;
   std::vector<RunResult> runs;
+  std::string kind = "race";  ///< "race", "control" or "perf" (scenario_kind_name)
 
   /// FAIL if any run failed, else ERROR if any errored, else SKIP if all skipped, else PASS.
   Status status() const;
@@ -61,7 +62,9 @@ int exit_code_for(Status overall);
 /// summary.json, schema 1 (field names are a contract: extend, never rename).
 nlohmann::json to_json(const RunSummary& summary);
 
-/// One line per scenario: status, stale blocks, blocks checked, time, where results are.
+/// One line per scenario: status, then stale blocks and blocks checked (race and control
+/// scenarios) or IOPS, p99 latency and memory growth (perf scenarios), time, and where the
+/// results are.
 std::string render_human_summary(const RunSummary& summary, const std::string& out_dir);
 
 }  // namespace bh

@@ -7,6 +7,7 @@ namespace bh {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 RunResult run_with(Status status, std::uint64_t stale, std::uint64_t seed = 1) {
   RunResult run;
@@ -116,6 +117,41 @@ TEST(HumanSummary, SeparatesStaleAtRunTimeFromStaleAfterPowerCuts) {
   EXPECT_THAT(text, HasSubstr("after power cuts: stale 14 in 2 of 4 cuts (per cut: min 0, median 4, max 10)"));
   EXPECT_THAT(text, HasSubstr("not registered 1"));
   EXPECT_THAT(text, HasSubstr("45.1 s")) << "13.1 s of the run and 8 s per cut";
+}
+
+}  // namespace
+}  // namespace bh
+
+namespace bh {
+namespace {
+
+RunResult perf_run(double read_iops, double p99_us, std::int64_t slab_kib) {
+  RunResult run;
+  run.status = Status::kPass;
+  run.extra["iops"] = {{"read", read_iops}};
+  run.extra["latency_us"] = {{"read", {{"p99", p99_us}}}};
+  run.extra["memory_kib"] = {{"meminfo", {{"Slab", {{"peak_minus_baseline_kib", slab_kib}}}}}};
+  return run;
+}
+
+TEST(HumanSummary, PerfScenariosShowMedianIopsLatencyAndSlabGrowth) {
+  ScenarioResult scenario{"perf-randread",
+                          {perf_run(100, 900, 12), perf_run(300, 1100, 40), perf_run(200, 1000, 20)},
+                          "perf"};
+  RunSummary summary{"tcg", 1, "debian:stock", "6.1.0-56-amd64", {scenario}};
+  const auto text = render_human_summary(summary, "/tmp/out");
+  EXPECT_THAT(text, HasSubstr("PASS  perf-randread"));
+  EXPECT_THAT(text, HasSubstr("read 200 IOPS p99 1000 us; Slab +20 KiB (medians of 3 runs)"));
+  EXPECT_THAT(text, Not(HasSubstr("write"))) << "a direction without I/O is left out";
+  EXPECT_THAT(text, Not(HasSubstr("stale")));
+  EXPECT_EQ(to_json(summary)["scenarios"][0]["kind"], "perf");
+}
+
+TEST(HumanSummary, APerfScenarioWithoutMeasurementsSaysSo) {
+  RunResult run;
+  run.status = Status::kPass;
+  RunSummary summary{"tcg", 1, "debian:stock", "6.1", {{"perf-randrw", {run}, "perf"}}};
+  EXPECT_THAT(render_human_summary(summary, "/tmp/out"), HasSubstr("no measurements"));
 }
 
 }  // namespace

@@ -144,7 +144,8 @@ Expected<void> read_kind(const Context& ctx, const toml::table& root, Scenario& 
   if (!kind) return kind.error();
   if (kind.value() == "race") scenario.kind = ScenarioKind::kRace;
   else if (kind.value() == "control") scenario.kind = ScenarioKind::kControl;
-  else return fail(ctx.at(root.get("kind")->source(), "kind", "'" + kind.value() + "' is not one of race|control"));
+  else if (kind.value() == "perf") scenario.kind = ScenarioKind::kPerf;
+  else return fail(ctx.at(root.get("kind")->source(), "kind", "'" + kind.value() + "' is not one of race|control|perf"));
   scenario.expected_stale = scenario.kind == ScenarioKind::kRace ? ExpectedStale::kSome : ExpectedStale::kNone;
   auto expected = read_string(ctx, root, "", "expected_stale");
   if (!expected) return expected.error();
@@ -197,6 +198,55 @@ Expected<fs::path> read_job(const Context& ctx, const toml::table& root, std::st
     return fail(ctx.at(root.get(key)->source(), key, "job file " + job.string() + " does not exist"));
   }
   return job;
+}
+
+/// A key the scenario's kind does not use is refused, so a typo in `kind` cannot silently
+/// run a different workload than the file describes.
+Expected<void> refuse_key(const Context& ctx, const toml::table& root, std::string_view key, std::string_view why) {
+  const toml::node* node = root.get(key);
+  if (node == nullptr) return outcome::success();
+  return fail(ctx.at(node->source(), key, why));
+}
+
+Expected<void> read_race_job(const Context& ctx, const toml::table& root, Scenario& scenario) {
+  for (auto key : {"perf_job", "perf"}) {
+    if (auto refused = refuse_key(ctx, root, key, "only perf scenarios (kind = \"perf\") have it"); !refused) return refused;
+  }
+  auto job = read_job(ctx, root, "race_job");
+  if (!job) return job.error();
+  scenario.race_job = job.value();
+  return outcome::success();
+}
+
+Expected<std::uint32_t> read_seconds(const Context& ctx, const toml::table& table, std::string_view key,
+                                     std::uint32_t fallback, std::int64_t min) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return fallback;
+  const auto name = join_key("perf", key);
+  const auto* number = node->as_integer();
+  if (number == nullptr) return fail(ctx.at(node->source(), name, "expected an integer (seconds), got " + type_name(*node)));
+  if (number->get() < min || number->get() > kMaxTimeoutS) {
+    return fail(ctx.at(node->source(), name, "must be between " + std::to_string(min) + " and " + std::to_string(kMaxTimeoutS)));
+  }
+  return static_cast<std::uint32_t>(number->get());
+}
+
+Expected<void> read_perf_jobs(const Context& ctx, const toml::table& root, Scenario& scenario) {
+  auto refused = refuse_key(ctx, root, "race_job", "perf scenarios run perf_job, not a race");
+  if (!refused) return refused;
+  auto job = read_job(ctx, root, "perf_job");
+  if (!job) return job.error();
+  scenario.perf_job = job.value();
+  scenario.expected_stale = ExpectedStale::kNone;
+  const toml::table* table = sub_table(root, "perf");
+  if (table == nullptr) return outcome::success();
+  if (auto known = check_known_keys(ctx, *table, "perf", {"warmup_s", "runtime_s"}); !known) return known;
+  auto warmup = read_seconds(ctx, *table, "warmup_s", scenario.perf.warmup_s, 0);
+  if (!warmup) return warmup.error();
+  auto runtime = read_seconds(ctx, *table, "runtime_s", scenario.perf.runtime_s, 1);
+  if (!runtime) return runtime.error();
+  scenario.perf = {warmup.value(), runtime.value()};
+  return outcome::success();
 }
 
 Expected<void> read_region(const Context& ctx, const toml::table& root, Region& region) {
@@ -294,9 +344,9 @@ Expected<void> check_region_fits(const Context& ctx, const toml::table& root, co
 
 Expected<void> read_top_level(const Context& ctx, const toml::table& root, Scenario& scenario) {
   auto known = check_known_keys(ctx, root, "", {"description", "kind", "expected_stale", "requires", "race_timeout_s",
-                                                "fill_job", "race_job", "region", "bcache", "variants"});
+                                                "fill_job", "race_job", "perf_job", "perf", "region", "bcache", "variants"});
   if (!known) return known;
-  for (auto key : {"region", "bcache", "variants"}) {
+  for (auto key : {"region", "bcache", "variants", "perf"}) {
     if (auto table = check_is_table(ctx, root, key); !table) return table;
   }
   auto description = require_string(ctx, root, "description");
@@ -305,11 +355,11 @@ Expected<void> read_top_level(const Context& ctx, const toml::table& root, Scena
   for (auto step : {read_kind, read_requires, read_timeout}) {
     if (auto read = step(ctx, root, scenario); !read) return read;
   }
-  for (auto [key, field] : {std::pair{"fill_job", &scenario.fill_job}, std::pair{"race_job", &scenario.race_job}}) {
-    auto job = read_job(ctx, root, key);
-    if (!job) return job.error();
-    *field = job.value();
-  }
+  auto fill = read_job(ctx, root, "fill_job");
+  if (!fill) return fill.error();
+  scenario.fill_job = fill.value();
+  auto jobs = scenario.kind == ScenarioKind::kPerf ? read_perf_jobs(ctx, root, scenario) : read_race_job(ctx, root, scenario);
+  if (!jobs) return jobs;
   return read_region(ctx, root, scenario.region);
 }
 
@@ -335,7 +385,14 @@ bool looks_like_path(std::string_view name) {
 
 }  // namespace
 
-std::string scenario_kind_name(ScenarioKind kind) { return kind == ScenarioKind::kRace ? "race" : "control"; }
+std::string scenario_kind_name(ScenarioKind kind) {
+  switch (kind) {
+    case ScenarioKind::kRace: return "race";
+    case ScenarioKind::kControl: return "control";
+    case ScenarioKind::kPerf: return "perf";
+  }
+  return "race";
+}
 
 std::string expected_stale_name(ExpectedStale expected) { return expected == ExpectedStale::kSome ? "some" : "none"; }
 
@@ -376,17 +433,16 @@ Expected<Scenario> resolve_scenario(std::string_view name_or_path, const fs::pat
 }
 
 std::vector<std::string> shipped_scenarios(const fs::path& jobs_dir) {
-  std::vector<std::pair<bool, std::string>> found;  // (is a control, name)
+  std::vector<std::pair<ScenarioKind, std::string>> found;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(jobs_dir, error)) {
     if (!entry.is_regular_file() || entry.path().extension() != ".toml") continue;
     auto scenario = load_scenario_file(entry.path());
-    const bool control = scenario && scenario.value().kind == ScenarioKind::kControl;
-    found.emplace_back(control, entry.path().stem().string());
+    found.emplace_back(scenario ? scenario.value().kind : ScenarioKind::kRace, entry.path().stem().string());
   }
-  std::sort(found.begin(), found.end());
+  std::sort(found.begin(), found.end());  // by kind (race, control, perf), then by name
   std::vector<std::string> names;
-  for (auto& [control, name] : found) names.push_back(std::move(name));
+  for (auto& [kind, name] : found) names.push_back(std::move(name));
   return names;
 }
 

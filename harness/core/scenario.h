@@ -15,10 +15,11 @@
 
 namespace bh {
 
-/// Whether a scenario is built to provoke the race or to show its absence.
-enum class ScenarioKind { kRace, kControl };
+/// Whether a scenario is built to provoke the race, to show its absence, or to measure what
+/// bcache costs (latency, throughput, kernel memory) without checking data.
+enum class ScenarioKind { kRace, kControl, kPerf };
 
-/// "race" or "control".
+/// "race", "control" or "perf".
 std::string scenario_kind_name(ScenarioKind kind);
 
 /// What the scenario's author expects on a stock kernel. Documentation only: the harness's
@@ -49,6 +50,13 @@ struct ScenarioVariant {
   std::vector<std::pair<std::string, std::string>> settings;  ///< key, value text, file order
 };
 
+/// How long a perf scenario's job runs: once to warm up (not measured), then for the
+/// measured runtime (TOML table [perf]).
+struct PerfPhases {
+  std::uint32_t warmup_s = 5;    ///< 0: no warm-up
+  std::uint32_t runtime_s = 20;  ///< the measured phase, at least 1
+};
+
 /// One loaded scenario, with its variant (if any) already applied to `settings`.
 struct Scenario {
   std::string name;     ///< the file's stem, e.g. "race-seq-bypass"
@@ -60,7 +68,9 @@ struct Scenario {
   BcacheSettings settings;
   Region region;
   std::filesystem::path fill_job;  ///< absolute; exists
-  std::filesystem::path race_job;  ///< absolute; exists
+  std::filesystem::path race_job;  ///< race and control scenarios: absolute; exists. perf: empty
+  std::filesystem::path perf_job;  ///< perf scenarios: absolute; exists. Others: empty
+  PerfPhases perf;                 ///< perf scenarios only
   /// sysfs knob names the kernel must have, else the run is SKIP (TOML key `requires`).
   std::vector<std::string> required_knobs;
   std::uint32_t race_timeout_s = 300;
@@ -78,8 +88,8 @@ Expected<Scenario> load_scenario_file(const std::filesystem::path& path, std::st
 /// '/' or ends in ".toml". An unknown name's error lists the known ones.
 Expected<Scenario> resolve_scenario(std::string_view name_or_path, const std::filesystem::path& jobs_dir);
 
-/// The scenario names in jobs_dir, race scenarios first, then controls, each group sorted by
-/// name. A file that does not load counts as a race scenario, so running the set reports its
+/// The scenario names in jobs_dir, race scenarios first, then controls, then perf scenarios,
+/// each group sorted by name. A file that does not load counts as a race scenario, so running the set reports its
 /// error instead of silently dropping it.
 std::vector<std::string> shipped_scenarios(const std::filesystem::path& jobs_dir);
 

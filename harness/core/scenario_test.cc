@@ -23,17 +23,19 @@ std::string load_error(const std::string& fixture, std::string_view variant = ""
   return scenario ? "" : scenario.error().message;
 }
 
-TEST(ShippedScenarios, RaceScenariosFirstThenControls) {
+TEST(ShippedScenarios, RaceScenariosFirstThenControlsThenPerf) {
   EXPECT_THAT(shipped_scenarios(kJobsDir),
               ElementsAre("race-congestion", "race-seq-bypass", "race-writearound", "race-writeback",
-                          "control-disjoint", "control-no-cache"));
+                          "control-disjoint", "control-no-cache", "perf-randread", "perf-randread-seqwrite",
+                          "perf-randrw"));
 }
 
-TEST(ShippedScenarios, EachLoadsAndItsNaturalVariantHasNoDelay) {
+TEST(ShippedScenarios, EachRaceAndControlLoadsAndItsNaturalVariantHasNoDelay) {
   for (const auto& name : shipped_scenarios(kJobsDir)) {
     SCOPED_TRACE(name);
     auto base = resolve_scenario(name, kJobsDir);
     ASSERT_TRUE(base) << base.error().message;
+    if (base.value().kind == ScenarioKind::kPerf) continue;
     EXPECT_EQ(base.value().settings.delay_write_ms.value_or(0), 100u) << "the default amplifier";
     EXPECT_EQ(base.value().settings.cache_bytes, 256ull << 20);
     EXPECT_EQ(base.value().settings.bucket_bytes, 64ull << 10);
@@ -102,6 +104,49 @@ TEST(LoadScenario, AppliesTheSelectedVariantAfterTheBase) {
   auto plain = load_scenario_file(kFixtures / "minimal.toml", "plain");
   ASSERT_TRUE(plain) << plain.error().message;
   EXPECT_FALSE(plain.value().settings.delay_write_ms.has_value());  // 0 both ways: no layer
+}
+
+TEST(ShippedScenarios, PerfScenariosHaveNoAmplifierAWarmUpAndAMeasuredRuntime) {
+  for (const auto* name : {"perf-randread", "perf-randread-seqwrite", "perf-randrw"}) {
+    SCOPED_TRACE(name);
+    auto scenario = resolve_scenario(name, kJobsDir);
+    ASSERT_TRUE(scenario) << scenario.error().message;
+    const auto& s = scenario.value();
+    EXPECT_EQ(s.kind, ScenarioKind::kPerf);
+    EXPECT_FALSE(s.settings.has_delay());
+    EXPECT_TRUE(fs::is_regular_file(s.perf_job));
+    EXPECT_TRUE(s.race_job.empty());
+    EXPECT_EQ(s.perf.warmup_s, 5u);
+    EXPECT_EQ(s.perf.runtime_s, 20u);
+    EXPECT_EQ(s.expected_stale, ExpectedStale::kNone);
+  }
+  auto hits = resolve_scenario("perf-randread", kJobsDir);
+  ASSERT_TRUE(hits);
+  EXPECT_EQ(hits.value().settings.sequential_cutoff_bytes.value(), 0u) << "the fill must go through the cache";
+}
+
+TEST(LoadScenario, PerfTableSetsThePhases) {
+  auto scenario = load_scenario_file(kFixtures / "perf-minimal.toml");
+  ASSERT_TRUE(scenario) << scenario.error().message;
+  EXPECT_EQ(scenario.value().kind, ScenarioKind::kPerf);
+  EXPECT_EQ(scenario.value().perf.warmup_s, 0u);
+  EXPECT_EQ(scenario.value().perf.runtime_s, 3u);
+  EXPECT_EQ(scenario_kind_name(scenario.value().kind), "perf");
+}
+
+TEST(LoadScenario, PerfScenarioWithARaceJobIsAnError) {
+  EXPECT_THAT(load_error("perf-with-race-job.toml"),
+              AllOf(HasSubstr("perf-with-race-job.toml:4: key 'race_job'"), HasSubstr("perf_job")));
+}
+
+TEST(LoadScenario, RaceScenarioWithAPerfTableIsAnError) {
+  EXPECT_THAT(load_error("race-with-perf-table.toml"),
+              AllOf(HasSubstr("race-with-perf-table.toml:"), HasSubstr("key 'perf'"), HasSubstr("only perf scenarios")));
+}
+
+TEST(LoadScenario, PerfRuntimeOfZeroIsAnError) {
+  EXPECT_THAT(load_error("perf-zero-runtime.toml"),
+              AllOf(HasSubstr("perf-zero-runtime.toml:7: key 'perf.runtime_s'"), HasSubstr("between 1 and")));
 }
 
 TEST(LoadScenario, UnknownTopLevelKeyNamesFileLineAndKey) {

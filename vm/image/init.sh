@@ -21,6 +21,12 @@ mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 exec </dev/console >/dev/console 2>&1
 
+# Kernels with CONFIG_MEM_ALLOC_PROFILING account allocations by call site in
+# /proc/allocinfo while vm.mem_profiling is 1. Turned on here, before bcache loads, it counts
+# every allocation bcache makes, as booting with sysctl.vm.mem_profiling=1 would; kernels
+# without it have no such file, and this line does nothing.
+[ -w /proc/sys/vm/mem_profiling ] && echo 1 >/proc/sys/vm/mem_profiling
+
 while read -r module; do
   [ -n "$module" ] || continue
   modprobe "$module" || echo "bh-init: modprobe $module failed"

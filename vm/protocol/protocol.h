@@ -21,8 +21,10 @@
 ///                 sample_interval_ms int? (0/absent: no sampling)
 ///                 -> exit_code, timed_out, output (fio's --output file: the JSON),
 ///                    stderr, logs {file name: content} (every *.log fio wrote),
-///                    samples [{t_s, meminfo {key: kB}, slab_kb {cache: kB}}]
-///  sample_memory  -> uptime_s, meminfo {key: kB}, slab_kb {cache name: kB}
+///                    samples [{t_s, ...every sample_memory field}]
+///  sample_memory  -> uptime_s, meminfo {key: kB}, slab_kb {cache name: kB}, and when the
+///                    guest has them: bcache_module_kib (the module's core size),
+///                    allocinfo_kib {total, sites {"drivers/md/bcache/F.c:L func": KiB}}
 ///  read_blocks    path, offset int, length int (both multiples of 4096, length 1..64 MiB)
 ///                 -> data_base64 (the bytes, base64 as in vm/protocol/base64.h). Read with
 ///                    O_DIRECT, bypassing the guest's page cache: what the block layer

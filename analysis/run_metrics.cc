@@ -1,0 +1,249 @@
+#include "analysis/run_metrics.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "analysis/latency_log.h"
+#include "analysis/latency_stats.h"
+#include "analysis/memory_summary.h"
+#include "harness/base/files.h"
+
+namespace bh::analysis {
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kCdfPoints = 400;
+constexpr std::uint64_t kTimeBinMs = 500;
+
+struct Direction {
+  const char* name;
+  IoDirection io;
+  const FioDirection FioJob::*member;
+};
+constexpr Direction kDirections[] = {{"read", IoDirection::kRead, &FioJob::read},
+                                     {"write", IoDirection::kWrite, &FioJob::write}};
+
+/// "p99.9" for 99.9: the summary's percentile key.
+std::string percentile_key(double percentile) {
+  char text[32];
+  std::snprintf(text, sizeof text, "p%g", percentile);
+  return text;
+}
+
+double us(double ns) { return ns / 1000.0; }
+
+std::vector<std::uint64_t> sorted_latencies(const std::vector<LatencyLog>& logs, IoDirection direction) {
+  std::vector<std::uint64_t> all;
+  for (const auto& log : logs) {
+    const auto& samples = log.samples(direction).latency_ns;
+    all.insert(all.end(), samples.begin(), samples.end());
+  }
+  std::sort(all.begin(), all.end());
+  return all;
+}
+
+/// The percentiles of one direction: fio's own when one job did its I/O, else from the logs.
+void add_percentiles(Json& latency, const std::vector<const FioDirection*>& jobs,
+                     const std::vector<LatencyLog>& logs, IoDirection direction) {
+  if (jobs.size() == 1) {
+    for (double p : kSummaryPercentiles) {
+      if (auto ns = jobs.front()->clat.percentile_ns(p)) latency[percentile_key(p)] = us(static_cast<double>(*ns));
+    }
+    latency["percentiles_from"] = "fio-json";
+    return;
+  }
+  const auto sorted = sorted_latencies(logs, direction);
+  if (sorted.empty()) {
+    latency["percentiles_from"] = "none: several jobs did this direction's I/O and there are no latency logs";
+    return;
+  }
+  for (double p : kSummaryPercentiles) {
+    latency[percentile_key(p)] = us(static_cast<double>(*percentile_of_sorted(sorted, p)));
+  }
+  latency["percentiles_from"] = "latency-logs";
+}
+
+}  // namespace
+
+Json fio_metrics(const FioReport& report, const std::vector<LatencyLog>& latency_logs) {
+  Json out = {{"latency_us", Json::object()}, {"iops", Json::object()}, {"bandwidth_kib_s", Json::object()}};
+  for (const auto& direction : kDirections) {
+    std::vector<const FioDirection*> jobs;
+    double iops = 0, bandwidth = 0, weighted_mean = 0;
+    std::uint64_t samples = 0, max_ns = 0;
+    for (const auto& job : report.jobs) {
+      const FioDirection& d = job.*(direction.member);
+      if (d.total_ios == 0) continue;
+      jobs.push_back(&d);
+      iops += d.iops;
+      bandwidth += static_cast<double>(d.bw_bytes) / 1024.0;
+      samples += d.clat.samples;
+      weighted_mean += d.clat.mean_ns * static_cast<double>(d.clat.samples);
+      max_ns = std::max(max_ns, d.clat.max_ns);
+    }
+    if (jobs.empty()) continue;
+    Json latency = {{"samples", samples}, {"max", us(static_cast<double>(max_ns))}};
+    latency["mean"] = samples > 0 ? Json(us(weighted_mean / static_cast<double>(samples))) : Json();
+    add_percentiles(latency, jobs, latency_logs, direction.io);
+    out["latency_us"][direction.name] = latency;
+    out["iops"][direction.name] = iops;
+    out["bandwidth_kib_s"][direction.name] = bandwidth;
+  }
+  return out;
+}
+
+namespace {
+
+/// The allocinfo part of a memory file: bcache's allocations at the baseline and at the
+/// sample where they were largest.
+void add_allocinfo(Json& out, const Json& baseline, const Json& samples) {
+  const auto total_of = [](const Json& sample) -> std::optional<std::uint64_t> {
+    if (!sample.contains("allocinfo_kib") || !sample["allocinfo_kib"].contains("total")) return std::nullopt;
+    const Json& total = sample["allocinfo_kib"]["total"];
+    if (!total.is_number_integer() || total.get<std::int64_t>() < 0) return std::nullopt;
+    return total.get<std::uint64_t>();
+  };
+  const auto base = total_of(baseline);
+  if (!base) {
+    out["allocinfo"] = nullptr;
+    out["allocinfo_unavailable"] =
+        "the guest kernel has no /proc/allocinfo (it needs CONFIG_MEM_ALLOC_PROFILING and vm.mem_profiling=1)";
+    return;
+  }
+  std::uint64_t peak = *base;
+  double peak_t_s = 0;
+  for (const auto& sample : samples) {
+    const auto total = total_of(sample);
+    if (total && *total > peak) {
+      peak = *total;
+      peak_t_s = sample.value("t_s", 0.0);
+    }
+  }
+  out["allocinfo"] = {{"baseline_kib", *base}, {"peak_kib", peak},
+                      {"peak_minus_baseline_kib", static_cast<std::int64_t>(peak) - static_cast<std::int64_t>(*base)},
+                      {"peak_t_s", peak_t_s}};
+}
+
+Expected<Json> read_json_file(const fs::path& path) {
+  auto text = read_file(path);
+  if (!text) return fail(path.string() + ": " + text.error().message);
+  try {
+    return Json::parse(text.value());
+  } catch (const Json::exception& error) {
+    return fail(path.string() + ": not JSON: " + error.what());
+  }
+}
+
+}  // namespace
+
+Expected<Json> memory_metrics(const Json& memory_file, const std::string& phase) {
+  if (!memory_file.is_object() || !memory_file.contains("baseline") || !memory_file.contains("samples")) {
+    return fail("memory file: expected an object with \"baseline\" and \"samples\"");
+  }
+  const Json& baseline = memory_file["baseline"];
+  const Json& samples = memory_file["samples"];
+  auto summary = summarize_memory(baseline, samples);
+  if (!summary) return summary.error();
+  summary.value().slab = top_slab_caches(summary.value().slab, kReportedSlabCaches);
+  Json out = to_json(summary.value());
+  out["phase"] = phase;
+  out["interval_ms"] = memory_file.value("interval_ms", 0);
+  out["samples"] = samples.size();
+  out["bcache_module_kib"] = baseline.contains("bcache_module_kib") ? baseline["bcache_module_kib"] : Json();
+  add_allocinfo(out, baseline, samples);
+  return out;
+}
+
+Expected<std::vector<LatencyLog>> phase_latency_logs(const fs::path& run_dir, const std::string& phase) {
+  std::vector<fs::path> paths;
+  std::error_code error;
+  const std::string prefix = phase + "_clat.";
+  for (const auto& entry : fs::directory_iterator(run_dir, error)) {
+    const auto name = entry.path().filename().string();
+    if (name.starts_with(prefix) && name.ends_with(".log")) paths.push_back(entry.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<LatencyLog> logs;
+  for (const auto& path : paths) {
+    auto log = parse_latency_log_file(path.string());
+    if (!log) return log.error();
+    logs.push_back(std::move(log).value());
+  }
+  return logs;
+}
+
+Expected<Json> run_metrics(const fs::path& run_dir, const std::string& phase) {
+  const auto fio_path = run_dir / (phase + ".fio.json");
+  auto fio_text = read_file(fio_path);
+  if (!fio_text) return fail(fio_path.string() + ": " + fio_text.error().message);
+  auto report = parse_fio_json(fio_text.value());
+  if (!report) return fail(fio_path.string() + ": " + report.error().message);
+  auto logs = phase_latency_logs(run_dir, phase);
+  if (!logs) return logs.error();
+  Json out = fio_metrics(report.value(), logs.value());
+  out["measured_phase"] = phase;
+  if (const auto memory_path = run_dir / (phase + ".memory.json"); fs::exists(memory_path)) {
+    auto file = read_json_file(memory_path);
+    if (!file) return file.error();
+    auto memory = memory_metrics(file.value(), phase);
+    if (!memory) return fail(memory_path.string() + ": " + memory.error().message);
+    out["memory_kib"] = memory.value();
+  }
+  if (const auto counters_path = run_dir / "bcache-counters.json"; fs::exists(counters_path)) {
+    auto counters = read_json_file(counters_path);
+    if (!counters) return counters.error();
+    out["bcache_counters"] = counters.value();
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<XY> memory_series(const Json& samples, const std::string& key) {
+  std::vector<XY> points;
+  for (const auto& sample : samples) {
+    if (!sample.contains("meminfo") || !sample["meminfo"].contains(key)) continue;
+    points.push_back({sample.value("t_s", 0.0), sample["meminfo"][key].get<double>()});
+  }
+  return points;
+}
+
+void add_latency_series(RunSeries& series, const std::vector<LatencyLog>& logs) {
+  for (const auto& direction : kDirections) {
+    LatencySamples merged;
+    for (const auto& log : logs) {
+      const auto& samples = log.samples(direction.io);
+      merged.time_ms.insert(merged.time_ms.end(), samples.time_ms.begin(), samples.time_ms.end());
+      merged.latency_ns.insert(merged.latency_ns.end(), samples.latency_ns.begin(), samples.latency_ns.end());
+    }
+    if (merged.empty()) continue;
+    series.latency_cdf[direction.name] = latency_cdf(merged.latency_ns, kCdfPoints);
+    auto& over_time = series.latency_over_time_us[direction.name];
+    for (const auto& bin : latency_time_series(merged, kTimeBinMs, BinStatistic::mean())) {
+      over_time.push_back({static_cast<double>(bin.start_ms) / 1000.0, us(bin.latency_ns)});
+    }
+  }
+}
+
+}  // namespace
+
+Expected<RunSeries> run_series(const fs::path& run_dir, const std::string& phase) {
+  RunSeries series;
+  auto logs = phase_latency_logs(run_dir, phase);
+  if (!logs) return logs.error();
+  add_latency_series(series, logs.value());
+  if (const auto memory_path = run_dir / (phase + ".memory.json"); fs::exists(memory_path)) {
+    auto file = read_json_file(memory_path);
+    if (!file) return file.error();
+    const Json samples = file.value().value("samples", Json::array());
+    for (const auto key : kMeminfoKeys) {
+      auto points = memory_series(samples, std::string(key));
+      if (!points.empty()) series.memory_over_time_kib[std::string(key)] = std::move(points);
+    }
+  }
+  return series;
+}
+
+}  // namespace bh::analysis
