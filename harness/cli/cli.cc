@@ -5,6 +5,7 @@
 
 #include "harness/base/error.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/compare_command.h"
 #include "harness/cli/report_command.h"
 #include "harness/cli/run_command.h"
 
@@ -29,7 +30,7 @@ struct GuestFlags {
 
 void add_guest_flags(CLI::App& command, GuestFlags& flags) {
   command.add_option("--kernel", flags.options.kernel_spec,
-                     "debian:stock | debian:RELEASE | deb:PATH | build:PATH")->capture_default_str();
+                     "debian:stock | debian:RELEASE | deb:PATH | build:PATH | module:PATH@BASE (BASE's kernel with bcache.ko replaced by PATH)")->capture_default_str();
   command.add_option("--accel", flags.accel, "auto | kvm | tcg")->capture_default_str();
   command.add_option("--devices", flags.devices, "virtio | loop (same as --set devices=...)");
   command.add_option("--set", flags.options.settings, settings_help());
@@ -45,6 +46,56 @@ GuestOptions finish(GuestFlags& flags) {
   if (!flags.devices.empty()) flags.options.settings.insert(flags.options.settings.begin(), "devices=" + flags.devices);
   flags.options.boot_timeout = std::chrono::seconds(flags.boot_timeout_s);
   return flags.options;
+}
+
+/// The flags of `run` (and `compare`): the guest's, then scenarios, repeats, seed, power
+/// cuts and perf phases.
+struct RunFlags {
+  GuestFlags guest;
+  RunOptions options;
+  std::uint64_t seed = 0;
+  std::string cut_method = "kill";
+  std::uint32_t perf_warmup_s = 0;
+  std::uint32_t perf_runtime_s = 0;
+  CLI::Option* seed_option = nullptr;
+  CLI::Option* warmup_option = nullptr;
+  CLI::Option* runtime_option = nullptr;
+};
+
+void add_run_flags(CLI::App& command, RunFlags& flags, int default_repeat = 1) {
+  add_guest_flags(command, flags.guest);
+  flags.options.repeat = default_repeat;
+  command.add_option("--scenario", flags.options.scenarios,
+                     "scenario name (jobs/NAME.toml), NAME:VARIANT or a .toml path; repeatable (default: all shipped)");
+  command.add_option("--repeat", flags.options.repeat, "runs per scenario (seeds S, S+1, ...)")->capture_default_str();
+  flags.seed_option = command.add_option("--seed", flags.seed, "first seed (default: random, printed)");
+  command
+      .add_option("--power-cuts", flags.options.power_cuts.cuts,
+                  "after each run's race, N more races each cut at a seeded point, then verified after a reboot "
+                  "(race and control scenarios; perf scenarios make no cuts)")
+      ->capture_default_str();
+  command.add_flag("--power-cut-after-race", flags.options.power_cuts.after_race,
+                   "one more cut right after the race's writes finished, before any shutdown");
+  command.add_option("--power-cut-method", flags.cut_method, "kill (QEMU is killed) or sysrq-b (the guest reboots unsynced)")
+      ->check(CLI::IsMember({"kill", "sysrq-b"}))
+      ->capture_default_str();
+  flags.warmup_option =
+      command.add_option("--perf-warmup", flags.perf_warmup_s,
+                         "seconds every perf scenario warms up (overrides its [perf] warmup_s; 0: none)")
+          ->check(CLI::Range(0, 86400));
+  flags.runtime_option = command.add_option("--perf-runtime", flags.perf_runtime_s,
+                                            "seconds every perf scenario is measured (overrides its [perf] runtime_s)")
+                             ->check(CLI::Range(1, 86400));
+}
+
+RunOptions finish(RunFlags& flags) {
+  RunOptions options = flags.options;
+  options.guest = finish(flags.guest);
+  if (*flags.seed_option) options.seed = flags.seed;
+  if (*flags.warmup_option) options.perf_warmup_s = flags.perf_warmup_s;
+  if (*flags.runtime_option) options.perf_runtime_s = flags.perf_runtime_s;
+  options.power_cuts.method = value_or_throw(parse_cut_method(flags.cut_method), ExitCode::kUsage);
+  return options;
 }
 
 }  // namespace
@@ -66,33 +117,25 @@ int run(int argc, char** argv) {
   fio->add_option("job", job_file, "fio job file; ${BH_DEV} in it is the bcache device")->required();
   fio->add_option("--fio-timeout", fio_timeout_s, "seconds fio may run")->capture_default_str();
 
-  GuestFlags run_flags;
-  RunOptions run_options;
-  std::uint64_t seed = 0;
+  RunFlags run_flags;
   auto* run = app.add_subcommand("run", "run race, control and perf scenarios; verdict PASS/FAIL/ERROR/SKIP per scenario");
-  add_guest_flags(*run, run_flags);
-  run->add_option("--scenario", run_options.scenarios,
-                  "scenario name (jobs/NAME.toml), NAME:VARIANT or a .toml path; repeatable (default: all shipped)");
-  run->add_option("--repeat", run_options.repeat, "runs per scenario (seeds S, S+1, ...)")->capture_default_str();
-  auto* seed_option = run->add_option("--seed", seed, "first seed (default: random, printed)");
-  std::string cut_method = "kill";
-  run->add_option("--power-cuts", run_options.power_cuts.cuts,
-                  "after each run's race, N more races each cut at a seeded point, then verified after a reboot "
-                  "(race and control scenarios; perf scenarios make no cuts)")
-      ->capture_default_str();
-  run->add_flag("--power-cut-after-race", run_options.power_cuts.after_race,
-                "one more cut right after the race's writes finished, before any shutdown");
-  run->add_option("--power-cut-method", cut_method, "kill (QEMU is killed) or sysrq-b (the guest reboots unsynced)")
-      ->check(CLI::IsMember({"kill", "sysrq-b"}))
-      ->capture_default_str();
+  add_run_flags(*run, run_flags);
 
-  std::uint32_t perf_warmup_s = 0, perf_runtime_s = 0;
-  auto* warmup_option = run->add_option("--perf-warmup", perf_warmup_s,
-                                        "seconds every perf scenario warms up (overrides its [perf] warmup_s; 0: none)")
-                            ->check(CLI::Range(0, 86400));
-  auto* runtime_option = run->add_option("--perf-runtime", perf_runtime_s,
-                                         "seconds every perf scenario is measured (overrides its [perf] runtime_s)")
-                             ->check(CLI::Range(1, 86400));
+  RunFlags compare_flags;
+  CompareOptions compare_options;
+  auto* compare = app.add_subcommand(
+      "compare", "the same scenarios and seeds on a baseline and a candidate kernel, interleaved; statistics and a verdict");
+  add_run_flags(*compare, compare_flags, 3);
+  compare->remove_option(compare->get_option("--kernel"));
+  compare->add_option("--baseline", compare_options.baseline_spec, "kernel spec of the baseline (e.g. debian:stock)")->required();
+  compare->add_option("--candidate", compare_options.candidate_spec,
+                      "kernel spec of the candidate (e.g. module:PATH/bcache.ko@debian:stock)")
+      ->required();
+  compare->add_option("--threshold", compare_options.threshold_percent,
+                      "percent a metric must change by, beyond its 95% interval, to count")
+      ->capture_default_str();
+  compare->add_option("--metric-threshold", compare_options.thresholds,
+                      "METRIC=PERCENT for one metric, e.g. latency_us.read.p99=10 (repeatable)");
 
   std::string report_dir;
   auto* report = app.add_subcommand("report", "re-render summary.json, report.html, report.md and junit.xml of a run directory");
@@ -111,13 +154,10 @@ int run(int argc, char** argv) {
   if (app.got_subcommand("doctor")) return doctor_command();
   if (app.got_subcommand("image")) return image_command(finish(image_flags));
   if (app.got_subcommand("report")) return report_command(report_dir);
-  if (app.got_subcommand("run")) {
-    run_options.guest = finish(run_flags);
-    if (*seed_option) run_options.seed = seed;
-    if (*warmup_option) run_options.perf_warmup_s = perf_warmup_s;
-    if (*runtime_option) run_options.perf_runtime_s = perf_runtime_s;
-    run_options.power_cuts.method = value_or_throw(parse_cut_method(cut_method), ExitCode::kUsage);
-    return run_command(run_options);
+  if (app.got_subcommand("run")) return run_command(finish(run_flags));
+  if (app.got_subcommand("compare")) {
+    compare_options.run = finish(compare_flags);
+    return compare_command(compare_options);
   }
   if (app.got_subcommand("fio")) return fio_command(finish(fio_flags), job_file, std::chrono::seconds(fio_timeout_s));
   return shell_command(finish(shell_flags));

@@ -17,8 +17,6 @@
 namespace bh::cli {
 namespace fs = std::filesystem;
 
-namespace {
-
 std::vector<Scenario> resolve_scenarios(const RunOptions& options) {
   const auto jobs_dir = default_jobs_dir();
   auto names = options.scenarios.empty() ? shipped_scenarios(jobs_dir) : options.scenarios;
@@ -43,35 +41,47 @@ std::vector<Scenario> resolve_scenarios(const RunOptions& options) {
   return scenarios;
 }
 
+RunResult run_scenario_once(const Scenario& scenario, const PreparedGuest& guest, const RunOptions& options,
+                            std::uint64_t seed, const fs::path& run_dir, const Progress& progress,
+                            ProgressPosition position, std::string& used_accel) {
+  fs::create_directories(run_dir);
+  HostAccelEnvironment accel(kvm_verdict_file(cache_root()));
+  const bool perf = scenario.kind == ScenarioKind::kPerf;
+  RaceRunContext context{scenario, guest, run_dir, seed, boot_options(options.guest), accel,
+                         [&](const std::string& phase) {
+                           position.phase = phase;
+                           progress.update(position);
+                         },
+                         perf ? PowerCutOptions{} : options.power_cuts};
+  return perf ? run_perf_once(context, used_accel) : run_race_once(context, used_accel);
+}
+
+std::string run_dir_name(int index, std::uint64_t seed) {
+  return "run-" + std::to_string(index + 1) + "-seed-" + std::to_string(seed);
+}
+
 std::uint64_t choose_seed(const RunOptions& options) {
   if (options.seed) return *options.seed;
   std::random_device random;
   return random() % 1000000;
 }
 
+namespace {
+
 /// Runs one scenario's repeats, saving the summary after each run.
 ScenarioResult run_scenario(const Scenario& scenario, const PreparedGuest& guest, const RunOptions& options,
                             RunSummary& summary, const fs::path& out_dir, const Progress& progress,
                             ProgressPosition position) {
   ScenarioResult result{scenario.full_name(), {}, scenario_kind_name(scenario.kind)};
-  HostAccelEnvironment accel(kvm_verdict_file(cache_root()));
-  const BootOptions boot = boot_options(options.guest);
   for (int i = 0; i < options.repeat; ++i) {
     const std::uint64_t seed = summary.seed + static_cast<std::uint64_t>(i);
-    const auto run_dir = out_dir / scenario.full_name() / ("run-" + std::to_string(i + 1) + "-seed-" + std::to_string(seed));
-    fs::create_directories(run_dir);
     position.run = i + 1;
     position.phase = "seed " + std::to_string(seed);
     const std::string where = format_position(position);
-    const bool perf = scenario.kind == ScenarioKind::kPerf;
-    RaceRunContext context{scenario, guest, run_dir, seed, boot, accel,
-                           [&](const std::string& phase) {
-                             position.phase = phase;
-                             progress.update(position);
-                           },
-                           perf ? PowerCutOptions{} : options.power_cuts};
     std::string used_accel;
-    result.runs.push_back(perf ? run_perf_once(context, used_accel) : run_race_once(context, used_accel));
+    result.runs.push_back(run_scenario_once(scenario, guest, options, seed,
+                                            out_dir / scenario.full_name() / run_dir_name(i, seed), progress, position,
+                                            used_accel));
     if (!used_accel.empty()) summary.accel = used_accel;
     const auto& run = result.runs.back();
     progress.say(where + ": " + status_name(run.status) + (run.reason.empty() ? "" : " (" + run.reason + ")"));

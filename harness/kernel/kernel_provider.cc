@@ -1,10 +1,13 @@
 #include "harness/kernel/kernel_provider.h"
 
 #include "harness/base/content_hash.h"
+#include "harness/base/files.h"
 #include "harness/kernel/build_tree.h"
 #include "harness/kernel/debian_archive.h"
 #include "harness/kernel/file_digest.h"
 #include "harness/kernel/kernel_unpack.h"
+#include "harness/kernel/module_overlay.h"
+#include "harness/kernel/module_vermagic.h"
 #include "harness/kernel/pvh_image.h"
 #include "harness/kernel/work_dir.h"
 
@@ -22,6 +25,24 @@ fs::path absolute_path(const fs::path& path) {
 Expected<Kernel> with_spec(Expected<Kernel> kernel, const KernelSpec& spec) {
   if (kernel) kernel.value().spec_text = spec.text;
   return kernel;
+}
+
+/// The module replaced by module: specs.
+constexpr const char* kReplacedModule = "bcache";
+
+/// Names an overlay by what decides its content: the module's bytes and the base's modules
+/// (their directory and index), so a rebuilt module gets a fresh overlay, and so a fresh
+/// guest image, while the same module on the same kernel reuses both.
+Expected<std::string> overlay_key(const std::string& module_sha256, const Kernel& base) {
+  auto dep = read_file(base.modules_dir / "modules.dep");
+  if (!dep) return fail(dep.error().message);
+  ContentHasher hasher;
+  hasher.add("module-overlay-v1");
+  hasher.add(module_sha256);
+  hasher.add(base.release);
+  hasher.add(base.modules_dir.string());
+  hasher.add(dep.value());
+  return hasher.hex().substr(0, 16);
 }
 
 }  // namespace
@@ -42,6 +63,8 @@ Expected<Kernel> KernelProvider::resolve(const KernelSpec& spec) {
       return with_spec(resolve_deb_file(spec.path), spec);
     case KernelSpecKind::kBuildTree:
       return with_spec(resolve_build_tree(spec.path), spec);
+    case KernelSpecKind::kModule:
+      return with_spec(resolve_module(spec), spec);
   }
   return fail("internal: unknown kernel spec kind for '" + spec.text + "'");
 }
@@ -96,6 +119,44 @@ Expected<Kernel> KernelProvider::resolve_build_tree(const fs::path& path) {
   kernel.pvh_image = cached_pvh_image(runner_, tree.value().bz_image, stage);
   kernel.modules_dir = modules_dir.value();
   kernel.source = "kernel build tree " + tree.value().root.string() + " (" + kernel.release + ")";
+  return kernel;
+}
+
+Expected<Kernel> KernelProvider::resolve_module(const KernelSpec& spec) {
+  const auto module = absolute_path(spec.path);
+  if (!fs::is_regular_file(module)) {
+    return fail("module file " + module.string() + " (kernel spec '" + spec.text +
+                "') does not exist");
+  }
+  if (!spec.base || spec.base->kind == KernelSpecKind::kModule) {
+    return fail("internal: kernel spec '" + spec.text + "' has no valid base");
+  }
+  auto base = resolve(*spec.base);
+  if (!base) return fail("base kernel " + spec.base->text + ": " + base.error().message);
+  auto digest = file_sha256_hex(module);
+  if (!digest) return fail(digest.error().message);
+  Kernel kernel = base.value();
+  kernel.source = std::string(kReplacedModule) + ".ko from " + module.string() + " (sha256 " +
+                  digest.value() + ") on " + base.value().source;
+  auto key = overlay_key(digest.value(), base.value());
+  if (!key) return fail(key.error().message);
+  const auto root = absolute_path(cache_root_) / "kernels" / ("module-" + key.value());
+  if (auto cached = complete_module_overlay(root, kernel.release)) {
+    kernel.modules_dir = *cached;  // checked when it was built; same bytes, same base
+    return kernel;
+  }
+  auto replaced = find_module_file(base.value().modules_dir, kReplacedModule);
+  if (!replaced) return fail("base kernel " + spec.base->text + ": " + replaced.error().message);
+  const auto original = base.value().modules_dir / replaced.value();
+  if (auto checked = check_replacement_module(runner_, module, original, kernel.release);
+      !checked) {
+    return fail(checked.error().message);
+  }
+  auto modules_dir =
+      build_module_overlay(runner_, {absolute_path(base.value().modules_dir), kernel.release,
+                                     replaced.value(), module, root, kernel.source});
+  if (!modules_dir) return fail(modules_dir.error().message);
+  kernel.modules_dir = modules_dir.value();
   return kernel;
 }
 

@@ -16,6 +16,8 @@ namespace bh {
 ///   <cache>/kernels/deb-<sha16>/     local .debs, by the first 16 hex of their SHA-256
 ///   <cache>/build/<sha16>/           build trees, by their canonical path (rebuilt on every
 ///                                    resolve; not safe for two processes on one tree)
+///   <cache>/kernels/module-<key16>/  module:PATH@BASE overlays of BASE's modules, by a hash of
+///                                    the module's content and BASE's modules directory
 class KernelProvider {
  public:
   KernelProvider(ProcessRunner& runner, std::filesystem::path cache_root);
@@ -28,6 +30,8 @@ class KernelProvider {
   Expected<Kernel> resolve_debian_release(const std::string& release);
   Expected<Kernel> resolve_deb_file(const std::filesystem::path& deb);
   Expected<Kernel> resolve_build_tree(const std::filesystem::path& path);
+  /// BASE's kernel with its bcache module replaced; refuses a module BASE would not load.
+  Expected<Kernel> resolve_module(const KernelSpec& spec);
 
   ProcessRunner& runner_;
   std::filesystem::path cache_root_;

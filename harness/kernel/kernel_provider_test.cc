@@ -5,6 +5,7 @@
 #include "harness/base/files.h"
 #include "harness/base/temp_dir.h"
 #include "harness/kernel/fake_process_runner.h"
+#include "harness/kernel/file_digest.h"
 
 namespace bh {
 namespace {
@@ -259,6 +260,119 @@ TEST_F(KernelProviderTest, BuildTreeIsStaged) {
   EXPECT_TRUE(fs::is_symlink(kernel.value().modules_dir / "kernel/drivers/md/bcache/bcache.ko"));
   EXPECT_EQ(kernel.value().modules_dir.parent_path().parent_path().parent_path().parent_path(),
             cache_.path() / "build");
+}
+
+/// Scripts modinfo: `vermagic` for a path containing `marker`, the stock vermagic otherwise.
+void script_modinfo(FakeProcessRunner& runner, std::string marker = "", std::string vermagic = "") {
+  runner.on({"modinfo", "-F", "vermagic"}, [=](const ProcessRequest& request) {
+    const bool other = !marker.empty() && contains(request.argv.at(3), marker);
+    return ProcessResult{
+        .exit_code = 0,
+        .output = (other ? vermagic : std::string(kRelease) + " SMP preempt") + " \n"};
+  });
+  runner.on({"modinfo", "-F", "name"}, 0, "bcache\n");
+}
+
+class ModuleSpecTest : public KernelProviderTest {
+ protected:
+  void SetUp() override {
+    script_download(runner_, "linux-image-6.1.0-56-amd64");
+    script_package(runner_, "linux-image-6.1.0-56-amd64", {kRelease});
+    touch(module_, "patched bcache");
+  }
+  std::string spec() const { return "module:" + module_.string() + "@debian:" + kRelease; }
+  std::vector<std::string> overlays() {
+    std::vector<std::string> found;
+    for (const auto& name : entries(cache_.path() / "kernels")) {
+      if (name.starts_with("module-")) found.push_back(name);
+    }
+    return found;
+  }
+
+  TempDir build_{"module-build"};
+  fs::path module_ = build_.path() / "bcache.ko";
+};
+
+TEST_F(ModuleSpecTest, ReplacesBcacheInAnOverlayOfTheBase) {
+  script_modinfo(runner_);
+  auto kernel = resolve(spec());
+  ASSERT_TRUE(kernel) << kernel.error().message;
+  const auto base = cache_.path() / "kernels" / kRelease;
+  EXPECT_EQ(kernel.value().spec_text, spec());
+  EXPECT_EQ(kernel.value().release, kRelease);
+  EXPECT_EQ(kernel.value().boot_image, base / "boot/vmlinuz-6.1.0-56-amd64");
+  ASSERT_EQ(overlays().size(), 1u);
+  const auto overlay = cache_.path() / "kernels" / overlays().front();
+  EXPECT_EQ(overlays().front().size(), std::string("module-").size() + 16);
+  EXPECT_EQ(kernel.value().modules_dir, overlay / "lib/modules" / kRelease);
+  EXPECT_EQ(read_file(kernel.value().modules_dir / "kernel/drivers/md/bcache/bcache.ko").value(),
+            "patched bcache");
+  EXPECT_EQ(
+      read_file(base / "lib/modules" / kRelease / "kernel/drivers/md/bcache/bcache.ko").value(),
+      "x");
+  EXPECT_TRUE(fs::exists(kernel.value().modules_dir / "modules.dep"));
+  EXPECT_EQ(kernel.value().source, "bcache.ko from " + module_.string() + " (sha256 " +
+                                       file_sha256_hex(module_).value() +
+                                       ") on debian package linux-image-6.1.0-56-amd64 6.1.192-2");
+  EXPECT_EQ(runner_.count("modinfo"), 4u);  // vermagic and name, of both modules
+}
+
+TEST_F(ModuleSpecTest, TheSameModuleReusesItsOverlayAndARebuiltOneGetsANewOne) {
+  script_modinfo(runner_);
+  auto first = resolve(spec());
+  ASSERT_TRUE(first) << first.error().message;
+  const auto calls = runner_.calls().size();
+  auto again = resolve(spec());
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again.value().modules_dir, first.value().modules_dir);
+  EXPECT_EQ(runner_.calls().size(), calls);  // base and overlay both cached: nothing runs
+  touch(module_, "patched bcache, rebuilt");
+  auto rebuilt = resolve(spec());
+  ASSERT_TRUE(rebuilt) << rebuilt.error().message;
+  EXPECT_NE(rebuilt.value().modules_dir, first.value().modules_dir);
+  EXPECT_EQ(overlays().size(), 2u);
+  EXPECT_EQ(read_file(first.value().modules_dir / "kernel/drivers/md/bcache/bcache.ko").value(),
+            "patched bcache");
+}
+
+TEST_F(ModuleSpecTest, AModuleForAnotherKernelIsRefusedNamingBothVermagics) {
+  script_modinfo(runner_, module_.string(), "6.12.107+deb12-amd64 SMP preempt");
+  auto kernel = resolve(spec());
+  ASSERT_FALSE(kernel);
+  const auto& message = kernel.error().message;
+  EXPECT_TRUE(contains(message, "module " + module_.string() +
+                                    " has vermagic '6.12.107+deb12-amd64 SMP preempt' but the "
+                                    "base kernel's "))
+      << message;
+  EXPECT_TRUE(contains(message,
+                       "/lib/modules/6.1.0-56-amd64/kernel/drivers/md/bcache/bcache.ko "
+                       "has '6.1.0-56-amd64 SMP preempt'"))
+      << message;
+  EXPECT_TRUE(overlays().empty());
+  EXPECT_EQ(runner_.count("depmod"), 1u);  // the base's only
+}
+
+TEST_F(ModuleSpecTest, AMissingModuleIsNamedBeforeTheBaseIsFetched) {
+  auto kernel = resolve("module:" + (build_.path() / "nope.ko").string() + "@debian:stock");
+  ASSERT_FALSE(kernel);
+  EXPECT_EQ(kernel.error().message,
+            "module file " + (build_.path() / "nope.ko").string() + " (kernel spec 'module:" +
+                (build_.path() / "nope.ko").string() + "@debian:stock') does not exist");
+  EXPECT_TRUE(runner_.calls().empty());
+}
+
+TEST_F(ModuleSpecTest, ABaseWithoutBcacheIsExplained) {
+  script_modinfo(runner_);
+  runner_.on({"depmod"}, [](const ProcessRequest& request) {
+    touch(fs::path(request.argv.at(2)) / "lib/modules" / request.argv.at(3) / "modules.dep",
+          "kernel/drivers/md/dm-mod.ko:\n");
+    return ProcessResult{.exit_code = 0};
+  });
+  auto kernel = resolve(spec());
+  ASSERT_FALSE(kernel);
+  EXPECT_TRUE(contains(kernel.error().message,
+                       "base kernel debian:6.1.0-56-amd64: the base kernel has no bcache module"))
+      << kernel.error().message;
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 namespace bh {
 namespace {
 
-constexpr std::string_view kForms = "debian:stock, debian:RELEASE, deb:PATH or build:PATH";
+constexpr std::string_view kBaseForms = "debian:stock, debian:RELEASE, deb:PATH or build:PATH";
+constexpr std::string_view kForms =
+    "debian:stock, debian:RELEASE, deb:PATH, build:PATH or module:PATH@BASE";
 constexpr std::string_view kUnsignedSuffix = "-unsigned";
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
@@ -33,6 +35,39 @@ Expected<KernelSpec> parse_path(std::string_view text, std::string_view rest, Ke
   return KernelSpec{std::string(text), kind, {}, std::filesystem::path(rest)};
 }
 
+/// Where BASE starts in "PATH@BASE": after the first '@' that a scheme follows, so that
+/// a path may itself contain '@'.
+std::string_view::size_type base_start(std::string_view rest) {
+  for (auto at = rest.find('@'); at != std::string_view::npos; at = rest.find('@', at + 1)) {
+    const auto after = rest.substr(at + 1);
+    for (const std::string_view scheme : {"debian:", "deb:", "build:", "module:"}) {
+      if (after.starts_with(scheme)) return at + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+Expected<KernelSpec> parse_module(std::string_view text, std::string_view rest) {
+  const auto prefix = "kernel spec " + quoted(text) + ": ";
+  const auto start = base_start(rest);
+  if (start == std::string_view::npos) {
+    return fail(prefix + "expected module:PATH@BASE, PATH a bcache.ko and BASE one of " +
+                std::string(kBaseForms) + ", e.g. module:bcache.ko@debian:stock");
+  }
+  const auto path = rest.substr(0, start - 1);
+  const auto base_text = rest.substr(start);
+  if (path.empty()) return fail(prefix + "empty module path before '@'");
+  if (base_text.starts_with("module:")) {
+    return fail(prefix + "the base cannot itself be a module: spec; expected one of " +
+                std::string(kBaseForms));
+  }
+  auto base = parse_kernel_spec(base_text);
+  if (!base) return fail(prefix + "base: " + base.error().message);
+  KernelSpec spec{std::string(text), KernelSpecKind::kModule, {}, std::filesystem::path(path)};
+  spec.base = std::make_shared<const KernelSpec>(std::move(base).value());
+  return spec;
+}
+
 }  // namespace
 
 bool is_valid_kernel_release(std::string_view release) {
@@ -55,10 +90,7 @@ Expected<KernelSpec> parse_kernel_spec(std::string_view text) {
     if (scheme == "debian") return parse_debian(text, rest);
     if (scheme == "deb") return parse_path(text, rest, KernelSpecKind::kDebFile);
     if (scheme == "build") return parse_path(text, rest, KernelSpecKind::kBuildTree);
-    if (scheme == "module") {
-      return fail("kernel spec " + quoted(text) +
-                  ": module:PATH@BASE is not supported yet; expected " + std::string(kForms));
-    }
+    if (scheme == "module") return parse_module(text, rest);
   }
   return fail("unknown kernel spec " + quoted(text) + ": expected " + std::string(kForms));
 }

@@ -1,8 +1,10 @@
 #pragma once
-/// What the user asked to boot: `--kernel debian:stock`, `debian:RELEASE`, `deb:PATH` or
-/// `build:PATH`, parsed and validated before anything is downloaded or built.
+/// What the user asked to boot: `--kernel debian:stock`, `debian:RELEASE`, `deb:PATH`,
+/// `build:PATH` or `module:PATH@BASE`, parsed and validated before anything is downloaded or
+/// built.
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,7 @@ enum class KernelSpecKind {
   kDebianRelease,  ///< debian:RELEASE - a Debian kernel package by its `uname -r`
   kDebFile,        ///< deb:PATH - a local linux-image .deb
   kBuildTree,      ///< build:PATH - a kernel build tree after `make`
+  kModule,         ///< module:PATH@BASE - BASE's kernel with bcache.ko replaced by PATH
 };
 
 /// A parsed kernel spec. `text` is kept verbatim for reports.
@@ -26,7 +29,9 @@ struct KernelSpec {
   std::string text;
   KernelSpecKind kind = KernelSpecKind::kDebianStock;
   std::string release;         ///< kDebianRelease only, e.g. "6.1.0-56-amd64"
-  std::filesystem::path path;  ///< kDebFile and kBuildTree only, as given
+  std::filesystem::path path;  ///< kDebFile, kBuildTree and kModule (the .ko) only, as given
+  /// kModule only: the kernel whose bcache.ko is replaced; never itself a kModule.
+  std::shared_ptr<const KernelSpec> base;
 };
 
 /// Parses `text`; the error quotes the text and lists the accepted forms.

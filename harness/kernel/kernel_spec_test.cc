@@ -55,7 +55,8 @@ TEST(KernelSpec, UnknownFormsNameTheTextAndTheForms) {
   for (const char* text : {"foo", "", "debian", "git:abc", ":x", "DEBIAN:stock"}) {
     const auto message = error_of(text);
     EXPECT_TRUE(contains(message, std::string("unknown kernel spec '") + text + "'")) << message;
-    EXPECT_TRUE(contains(message, "debian:stock, debian:RELEASE, deb:PATH or build:PATH"));
+    EXPECT_TRUE(contains(message,
+                         "debian:stock, debian:RELEASE, deb:PATH, build:PATH or module:PATH@BASE"));
   }
 }
 
@@ -80,10 +81,55 @@ TEST(KernelSpec, PackageNameInsteadOfRelease) {
       << message;
 }
 
-TEST(KernelSpec, ModuleFormIsPlannedButRejected) {
-  const auto message = error_of("module:bcache.ko@debian:stock");
-  EXPECT_TRUE(contains(message, "not supported yet")) << message;
-  EXPECT_TRUE(contains(message, "'module:bcache.ko@debian:stock'")) << message;
+TEST(KernelSpec, ModuleOnABase) {
+  auto spec = parse_kernel_spec("module:/tmp/bcache.ko@debian:stock");
+  ASSERT_TRUE(spec) << spec.error().message;
+  EXPECT_EQ(spec.value().kind, KernelSpecKind::kModule);
+  EXPECT_EQ(spec.value().path, "/tmp/bcache.ko");
+  EXPECT_EQ(spec.value().text, "module:/tmp/bcache.ko@debian:stock");
+  ASSERT_TRUE(spec.value().base);
+  EXPECT_EQ(spec.value().base->kind, KernelSpecKind::kDebianStock);
+  EXPECT_EQ(spec.value().base->text, "debian:stock");
+}
+
+TEST(KernelSpec, ModuleOnEveryBaseForm) {
+  auto release = parse_kernel_spec("module:b.ko@debian:6.1.0-56-amd64");
+  ASSERT_TRUE(release);
+  EXPECT_EQ(release.value().base->release, "6.1.0-56-amd64");
+  auto deb = parse_kernel_spec("module:b.ko@deb:/x/k.deb");
+  ASSERT_TRUE(deb);
+  EXPECT_EQ(deb.value().base->kind, KernelSpecKind::kDebFile);
+  EXPECT_EQ(deb.value().base->path, "/x/k.deb");
+  auto build = parse_kernel_spec("module:../b.ko@build:../linux");
+  ASSERT_TRUE(build);
+  EXPECT_EQ(build.value().path, "../b.ko");
+  EXPECT_EQ(build.value().base->kind, KernelSpecKind::kBuildTree);
+}
+
+TEST(KernelSpec, ModulePathMayContainAnAt) {
+  auto spec = parse_kernel_spec("module:/tmp/v@2/bcache.ko@debian:stock");
+  ASSERT_TRUE(spec) << spec.error().message;
+  EXPECT_EQ(spec.value().path, "/tmp/v@2/bcache.ko");
+  EXPECT_EQ(spec.value().base->kind, KernelSpecKind::kDebianStock);
+}
+
+TEST(KernelSpec, ModuleErrorsQuoteTheTextAndListTheBases) {
+  for (const char* text : {"module:", "module:bcache.ko", "module:bcache.ko@", "module:x@foo"}) {
+    const auto message = error_of(text);
+    EXPECT_TRUE(contains(message, std::string("kernel spec '") + text + "'")) << message;
+    EXPECT_TRUE(contains(message, "expected module:PATH@BASE")) << message;
+    EXPECT_TRUE(contains(message, "debian:stock, debian:RELEASE, deb:PATH or build:PATH"))
+        << message;
+  }
+}
+
+TEST(KernelSpec, ModuleNeedsAPathAndAValidBase) {
+  EXPECT_TRUE(contains(error_of("module:@debian:stock"), "empty module path"));
+  const auto base = error_of("module:b.ko@debian:");
+  EXPECT_TRUE(contains(base, "'module:b.ko@debian:': base: kernel spec 'debian:': empty release"))
+      << base;
+  const auto nested = error_of("module:a.ko@module:b.ko@debian:stock");
+  EXPECT_TRUE(contains(nested, "cannot itself be a module: spec")) << nested;
 }
 
 TEST(KernelSpec, ReleaseValidation) {

@@ -1,0 +1,164 @@
+#include "harness/cli/compare_command.h"
+
+#include <iostream>
+
+#include "analysis/comparison.h"
+#include "analysis/comparison_report.h"
+#include "harness/base/files.h"
+#include "harness/base/process_runner.h"
+#include "harness/cli/report_command.h"
+#include "harness/core/run_directory.h"
+#include "harness/core/run_reports.h"
+#include "harness/kernel/kernel_spec.h"
+
+namespace bh::cli {
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+namespace {
+
+/// One kernel of the comparison and the runs made on it.
+struct Side {
+  std::string name;  ///< "baseline" or "candidate"
+  std::string spec;
+  fs::path dir;
+  PreparedGuest guest;
+  RunSummary summary;
+};
+
+analysis::ComparisonOptions comparison_options(const CompareOptions& options) {
+  analysis::ComparisonOptions comparison;
+  if (options.threshold_percent < 0 || options.threshold_percent > 1000) {
+    throw HarnessError(ExitCode::kUsage, "--threshold must be a percentage between 0 and 1000");
+  }
+  comparison.default_threshold.relative = options.threshold_percent / 100.0;
+  for (const auto& assignment : options.thresholds) {
+    value_or_throw(analysis::add_threshold(comparison, assignment), ExitCode::kUsage);
+  }
+  return comparison;
+}
+
+Side prepare_side(const std::string& name, const std::string& spec, const fs::path& out_dir, std::uint64_t seed,
+                  const Progress& progress) {
+  progress.say("preparing the " + name + " kernel " + spec + " and its guest image");
+  SystemProcessRunner runner;
+  auto guest = prepare_guest(spec, runner, cache_root());
+  if (!guest) {
+    throw HarnessError(ExitCode::kError, name + " kernel " + spec + ": " + guest.error().message +
+                                             "\n(partial results in " + out_dir.string() + ")");
+  }
+  Side side{name, spec, out_dir / name, std::move(guest).value(), {}};
+  side.summary.seed = seed;
+  side.summary.kernel_spec = spec;
+  side.summary.kernel_release = side.guest.kernel.release;
+  fs::create_directories(side.dir);
+  return side;
+}
+
+/// Runs scenario `index`'s repeats on both sides, interleaved, saving each side's summary
+/// after every run.
+void run_interleaved(const Scenario& scenario, std::size_t index, std::size_t count, const CompareOptions& options,
+                     std::vector<Side>& sides, const Progress& progress) {
+  std::vector<ScenarioResult> results;
+  for (const auto& side : sides) results.push_back({scenario.full_name(), {}, scenario_kind_name(scenario.kind)});
+  for (int r = 0; r < options.run.repeat; ++r) {
+    for (std::size_t s = 0; s < sides.size(); ++s) {
+      auto& side = sides[s];
+      const std::uint64_t seed = side.summary.seed + static_cast<std::uint64_t>(r);
+      const ProgressPosition position{index + 1, count, scenario.full_name() + " " + side.name, r + 1,
+                                      options.run.repeat, "seed " + std::to_string(seed)};
+      std::string used_accel;
+      results[s].runs.push_back(run_scenario_once(scenario, side.guest, options.run, seed,
+                                                  side.dir / scenario.full_name() / run_dir_name(r, seed), progress,
+                                                  position, used_accel));
+      if (!used_accel.empty()) side.summary.accel = used_accel;
+      const auto& run = results[s].runs.back();
+      progress.say(format_position(position) + ": " + status_name(run.status) +
+                   (run.reason.empty() ? "" : " (" + run.reason + ")"));
+      auto partial = side.summary;
+      partial.scenarios.push_back(results[s]);
+      (void)write_json(side.dir, "summary.json", to_json(partial));
+    }
+  }
+  for (std::size_t s = 0; s < sides.size(); ++s) sides[s].summary.scenarios.push_back(std::move(results[s]));
+}
+
+/// The side's refreshed summary.json (metrics recomputed by its reports) and its series.
+Json finish_side(Side& side, std::vector<analysis::RunSeries>& series) {
+  (void)write_json(side.dir, "summary.json", to_json(side.summary));
+  (void)write_run_reports(side.dir);
+  auto text = read_file(side.dir / "summary.json");
+  Json summary = text ? Json::parse(text.value(), nullptr, false) : to_json(side.summary);
+  std::vector<std::string> warnings;
+  series = refresh_runs(side.dir, summary, warnings);
+  return summary;
+}
+
+/// One line per scenario, then the verdict.
+std::string human_summary(const Json& comparison, const fs::path& out_dir) {
+  std::string text;
+  for (const auto& scenario : comparison["scenarios"]) {
+    text += scenario.value("name", "") + ": stale blocks baseline " +
+            std::to_string(scenario["baseline"].value("stale_blocks", 0)) + " / candidate " +
+            std::to_string(scenario["candidate"].value("stale_blocks", 0));
+    if (scenario["candidate"].value("power_cuts", 0) > 0) {
+      text += ", after cuts " + std::to_string(scenario["baseline"].value("stale_blocks_after_power_cut", 0)) + " / " +
+              std::to_string(scenario["candidate"].value("stale_blocks_after_power_cut", 0));
+    }
+    for (const auto& metric : scenario["metrics"]) {
+      const std::string name = metric.value("name", "");
+      if (name != "latency_us.read.p99" && name != "iops.read" && name != "latency_us.write.p99") continue;
+      text += "; " + name + " " + analysis::ratio_text(metric) + " " + analysis::verdict_mark(metric.value("verdict", ""));
+    }
+    text += "\n";
+  }
+  text += "compare " + comparison.value("status", "ERROR") +
+          (comparison.contains("reason") ? " (" + comparison["reason"].get<std::string>() + ")" : "") +
+          "; full results: " + (out_dir / "compare.html").string() + "\n";
+  return text;
+}
+
+void write_comparison_views(const fs::path& out_dir, const Json& comparison, const std::vector<analysis::RunSeries>& base,
+                            const std::vector<analysis::RunSeries>& cand) {
+  (void)write_json(out_dir, "compare.json", comparison);
+  (void)write_file_atomically(out_dir / "compare.md", analysis::render_comparison_markdown(comparison));
+  (void)write_file_atomically(out_dir / "junit.xml", analysis::render_comparison_junit(comparison));
+  SystemProcessRunner runner;
+  analysis::GnuplotRenderer renderer(runner);
+  auto html = analysis::render_comparison_html(comparison, analysis::comparison_plots(comparison, base, cand), renderer);
+  if (!html) throw HarnessError(ExitCode::kError, "compare.html: " + html.error().message);
+  (void)write_file_atomically(out_dir / "compare.html", html.value());
+}
+
+}  // namespace
+
+int compare_command(const CompareOptions& options) {
+  if (options.run.repeat < 1) throw HarnessError(ExitCode::kUsage, "--repeat must be at least 1");
+  for (const auto& spec : {options.baseline_spec, options.candidate_spec}) {
+    value_or_throw(parse_kernel_spec(spec), ExitCode::kUsage);
+  }
+  const auto comparison_settings = comparison_options(options);
+  const auto scenarios = resolve_scenarios(options.run);
+  const auto out_dir = value_or_throw(
+      create_run_directory(options.run.guest.out_dir.empty() ? default_run_directory("compare") : options.run.guest.out_dir),
+      ExitCode::kUsage);
+  const Progress progress;
+  const std::uint64_t seed = choose_seed(options.run);
+  progress.say("seed " + std::to_string(seed) + " (repeat this comparison with --seed " + std::to_string(seed) + ")");
+  std::vector<Side> sides;
+  sides.push_back(prepare_side("baseline", options.baseline_spec, out_dir, seed, progress));
+  sides.push_back(prepare_side("candidate", options.candidate_spec, out_dir, seed, progress));
+  for (std::size_t i = 0; i < scenarios.size(); ++i) run_interleaved(scenarios[i], i, scenarios.size(), options, sides, progress);
+  progress.finish();
+  std::vector<analysis::RunSeries> base_series, cand_series;
+  const Json base = finish_side(sides[0], base_series);
+  const Json cand = finish_side(sides[1], cand_series);
+  const Json comparison = value_or_throw(analysis::compare_summaries(base, cand, comparison_settings));
+  write_comparison_views(out_dir, comparison, base_series, cand_series);
+  const auto text = human_summary(comparison, out_dir);
+  (void)write_file_atomically(out_dir / "summary.txt", text);
+  std::cout << text;
+  return analysis::compare_exit_code(comparison.value("status", "ERROR"));
+}
+
+}  // namespace bh::cli
