@@ -62,9 +62,11 @@ std::string markdown_table(const Rows& rows) {
   return text;
 }
 
-std::string kernel_line(const Json& comparison, const char* side) {
+/// "baseline: `SPEC` (RELEASE)", with the spec in backticks only for Markdown.
+std::string kernel_line(const Json& comparison, const char* side, bool markdown = true) {
   const Json& k = comparison[side];
-  return std::string(side) + ": `" + k.value("spec", "") + "` (" + k.value("release", "") + ")";
+  const char* quote = markdown ? "`" : "";
+  return std::string(side) + ": " + quote + k.value("spec", "") + quote + " (" + k.value("release", "") + ")";
 }
 
 std::string geometric_text(const Json& comparison) {
@@ -177,8 +179,8 @@ Expected<std::string> render_comparison_html(const Json& comparison, const std::
   html += "<h1>bcache-harness compare: <span class=\"verdict " + status_class(status) + "\">" + html_escape(status) +
           "</span></h1>\n";
   if (comparison.contains("reason")) html += "<p>" + html_escape(comparison["reason"].get<std::string>()) + "</p>\n";
-  html += "<ul><li>" + html_escape(kernel_line(comparison, "baseline")) + "</li><li>" +
-          html_escape(kernel_line(comparison, "candidate")) + "</li></ul>\n";
+  html += "<ul><li>" + html_escape(kernel_line(comparison, "baseline", false)) + "</li><li>" +
+          html_escape(kernel_line(comparison, "candidate", false)) + "</li></ul>\n";
   for (const auto& scenario : comparison["scenarios"]) {
     html += "<h2>" + html_escape(scenario.value("name", "")) + " (" + html_escape(scenario.value("kind", "")) + ")</h2>\n";
     html += html_table(stale_rows(scenario));
