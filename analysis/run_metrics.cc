@@ -174,29 +174,72 @@ Expected<std::vector<LatencyLog>> phase_latency_logs(const fs::path& run_dir, co
   return logs;
 }
 
-Expected<Json> run_metrics(const fs::path& run_dir, const std::string& phase) {
-  const auto fio_path = run_dir / (phase + ".fio.json");
-  auto fio_text = read_file(fio_path);
-  if (!fio_text) return fail(fio_path.string() + ": " + fio_text.error().message);
-  auto report = parse_fio_json(fio_text.value());
-  if (!report) return fail(fio_path.string() + ": " + report.error().message);
+namespace {
+
+/// A phase's raw files, each read and parsed once; the optional ones null when absent.
+struct PhaseFiles {
+  FioReport report;
+  std::vector<LatencyLog> logs;
+  fs::path memory_path;
+  Json memory;    ///< null without PHASE.memory.json
+  Json counters;  ///< null without bcache-counters.json
+};
+
+Expected<PhaseFiles> load_phase_files(const fs::path& run_dir, const std::string& phase, bool with_fio) {
+  PhaseFiles files;
+  if (with_fio) {
+    const auto fio_path = run_dir / (phase + ".fio.json");
+    auto fio_text = read_file(fio_path);
+    if (!fio_text) return fail(fio_path.string() + ": " + fio_text.error().message);
+    auto report = parse_fio_json(fio_text.value());
+    if (!report) return fail(fio_path.string() + ": " + report.error().message);
+    files.report = std::move(report).value();
+  }
   auto logs = phase_latency_logs(run_dir, phase);
   if (!logs) return logs.error();
-  Json out = fio_metrics(report.value(), logs.value());
-  out["measured_phase"] = phase;
-  if (const auto memory_path = run_dir / (phase + ".memory.json"); fs::exists(memory_path)) {
-    auto file = read_json_file(memory_path);
-    if (!file) return file.error();
-    auto memory = memory_metrics(file.value(), phase);
-    if (!memory) return fail(memory_path.string() + ": " + memory.error().message);
-    out["memory_kib"] = memory.value();
+  files.logs = std::move(logs).value();
+  files.memory_path = run_dir / (phase + ".memory.json");
+  if (fs::exists(files.memory_path)) {
+    auto memory = read_json_file(files.memory_path);
+    if (!memory) return memory.error();
+    files.memory = std::move(memory).value();
   }
-  if (const auto counters_path = run_dir / "bcache-counters.json"; fs::exists(counters_path)) {
+  if (const auto counters_path = run_dir / "bcache-counters.json"; with_fio && fs::exists(counters_path)) {
     auto counters = read_json_file(counters_path);
     if (!counters) return counters.error();
-    out["bcache_counters"] = counters.value();
+    files.counters = std::move(counters).value();
   }
+  return files;
+}
+
+Expected<Json> metrics_of(const PhaseFiles& files, const std::string& phase) {
+  Json out = fio_metrics(files.report, files.logs);
+  out["measured_phase"] = phase;
+  if (!files.memory.is_null()) {
+    auto memory = memory_metrics(files.memory, phase);
+    if (!memory) return fail(files.memory_path.string() + ": " + memory.error().message);
+    out["memory_kib"] = memory.value();
+  }
+  if (!files.counters.is_null()) out["bcache_counters"] = files.counters;
   return out;
+}
+
+RunSeries series_of(const PhaseFiles& files);
+
+}  // namespace
+
+Expected<Json> run_metrics(const fs::path& run_dir, const std::string& phase) {
+  auto files = load_phase_files(run_dir, phase, true);
+  if (!files) return files.error();
+  return metrics_of(files.value(), phase);
+}
+
+Expected<RunAnalysis> analyse_run(const fs::path& run_dir, const std::string& phase) {
+  auto files = load_phase_files(run_dir, phase, true);
+  if (!files) return files.error();
+  auto metrics = metrics_of(files.value(), phase);
+  if (!metrics) return metrics.error();
+  return RunAnalysis{std::move(metrics).value(), series_of(files.value())};
 }
 
 namespace {
@@ -229,21 +272,26 @@ void add_latency_series(RunSeries& series, const std::vector<LatencyLog>& logs) 
 
 }  // namespace
 
-Expected<RunSeries> run_series(const fs::path& run_dir, const std::string& phase) {
+namespace {
+
+RunSeries series_of(const PhaseFiles& files) {
   RunSeries series;
-  auto logs = phase_latency_logs(run_dir, phase);
-  if (!logs) return logs.error();
-  add_latency_series(series, logs.value());
-  if (const auto memory_path = run_dir / (phase + ".memory.json"); fs::exists(memory_path)) {
-    auto file = read_json_file(memory_path);
-    if (!file) return file.error();
-    const Json samples = file.value().value("samples", Json::array());
-    for (const auto key : kMeminfoKeys) {
-      auto points = memory_series(samples, std::string(key));
-      if (!points.empty()) series.memory_over_time_kib[std::string(key)] = std::move(points);
-    }
+  add_latency_series(series, files.logs);
+  if (files.memory.is_null()) return series;
+  const Json samples = files.memory.value("samples", Json::array());
+  for (const auto key : kMeminfoKeys) {
+    auto points = memory_series(samples, std::string(key));
+    if (!points.empty()) series.memory_over_time_kib[std::string(key)] = std::move(points);
   }
   return series;
+}
+
+}  // namespace
+
+Expected<RunSeries> run_series(const fs::path& run_dir, const std::string& phase) {
+  auto files = load_phase_files(run_dir, phase, false);
+  if (!files) return files.error();
+  return series_of(files.value());
 }
 
 }  // namespace bh::analysis

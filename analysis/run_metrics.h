@@ -52,6 +52,15 @@ Expected<nlohmann::json> run_metrics(const std::filesystem::path& run_dir, const
 /// and seed are left for the caller.
 Expected<RunSeries> run_series(const std::filesystem::path& run_dir, const std::string& phase);
 
+/// A run's metrics and its plot series, from one reading of its files.
+struct RunAnalysis {
+  nlohmann::json metrics;  ///< as run_metrics
+  RunSeries series;        ///< as run_series
+};
+
+/// run_metrics and run_series together, each raw file read and parsed once.
+Expected<RunAnalysis> analyse_run(const std::filesystem::path& run_dir, const std::string& phase);
+
 /// Every PHASE_clat.N.log in `run_dir`, parsed, in file-name order.
 Expected<std::vector<LatencyLog>> phase_latency_logs(const std::filesystem::path& run_dir, const std::string& phase);
 

@@ -171,3 +171,29 @@ TEST_F(RunMetricsTest, AMalformedLatencyLogIsAnErrorNamingItsLine) {
 
 }  // namespace
 }  // namespace bh::analysis
+
+namespace bh::analysis {
+namespace {
+
+TEST_F(RunMetricsTest, AnalyseRunGivesTheSameMetricsAndSeriesFromOneReading) {
+  Json memory = fixture_json(kMemory / "host-6.18-phase.json");
+  ASSERT_TRUE(write_file_atomically(run_dir() / "measure.memory.json", memory.dump()));
+  auto both = analyse_run(run_dir(), "measure");
+  auto metrics = run_metrics(run_dir(), "measure");
+  auto series = run_series(run_dir(), "measure");
+  ASSERT_TRUE(both && metrics && series);
+  EXPECT_EQ(both.value().metrics, metrics.value());
+  EXPECT_EQ(both.value().series.latency_cdf, series.value().latency_cdf);
+  EXPECT_EQ(both.value().series.latency_over_time_us, series.value().latency_over_time_us);
+  EXPECT_EQ(both.value().series.memory_over_time_kib, series.value().memory_over_time_kib);
+  EXPECT_FALSE(both.value().series.memory_over_time_kib.empty());
+}
+
+TEST_F(RunMetricsTest, AnalyseRunNamesAMissingFioFile) {
+  auto both = analyse_run(run_dir(), "warmup");
+  ASSERT_FALSE(both);
+  EXPECT_THAT(both.error().message, HasSubstr("warmup.fio.json"));
+}
+
+}  // namespace
+}  // namespace bh::analysis

@@ -59,8 +59,8 @@ Side prepare_side(const std::string& name, const std::string& spec, const fs::pa
 /// after every run.
 void run_interleaved(const Scenario& scenario, std::size_t index, std::size_t count, const CompareOptions& options,
                      std::vector<Side>& sides, const Progress& progress) {
-  std::vector<ScenarioResult> results;
-  for (const auto& side : sides) results.push_back({scenario.full_name(), {}, scenario_kind_name(scenario.kind)});
+  std::vector<ScenarioResult> results(sides.size(),
+                                      ScenarioResult{scenario.full_name(), {}, scenario_kind_name(scenario.kind)});
   for (int r = 0; r < options.run.repeat; ++r) {
     for (std::size_t s = 0; s < sides.size(); ++s) {
       auto& side = sides[s];
@@ -83,15 +83,15 @@ void run_interleaved(const Scenario& scenario, std::size_t index, std::size_t co
   for (std::size_t s = 0; s < sides.size(); ++s) sides[s].summary.scenarios.push_back(std::move(results[s]));
 }
 
-/// The side's refreshed summary.json (metrics recomputed by its reports) and its series.
+/// The side's summary.json as its reports refreshed it (metrics recomputed from the raw
+/// files) and its plot series; the unrefreshed summary, without series, when the reports
+/// could not be written.
 Json finish_side(Side& side, std::vector<analysis::RunSeries>& series) {
   (void)write_json(side.dir, "summary.json", to_json(side.summary));
-  (void)write_run_reports(side.dir);
-  auto text = read_file(side.dir / "summary.json");
-  Json summary = text ? Json::parse(text.value(), nullptr, false) : to_json(side.summary);
-  std::vector<std::string> warnings;
-  series = refresh_runs(side.dir, summary, warnings);
-  return summary;
+  auto reports = write_run_reports(side.dir);
+  if (!reports) return to_json(side.summary);
+  series = std::move(reports->series);
+  return std::move(reports->refreshed_summary);
 }
 
 /// One line per scenario, then the verdict.

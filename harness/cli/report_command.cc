@@ -36,16 +36,16 @@ int report_command(const fs::path& out_dir) {
   return 0;
 }
 
-bool write_run_reports(const fs::path& out_dir) {
+std::optional<ReportFiles> write_run_reports(const fs::path& out_dir) {
   auto files = render(out_dir);
   if (!files) {
     std::cerr << "bcache-harness: error: the reports could not be written: " << files.error().message
               << " (summary.json is complete; `bcache-harness report " << out_dir.string() << "` retries)\n";
-    return false;
+    return std::nullopt;
   }
   print_warnings(files.value());
   std::cout << "report: " << files.value().html.string() << "\n";
-  return true;
+  return std::move(files).value();
 }
 
 }  // namespace bh::cli

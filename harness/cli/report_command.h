@@ -3,7 +3,10 @@
 /// junit.xml of a run directory from the raw files in it.
 
 #include <filesystem>
+#include <optional>
 #include <string>
+
+#include "harness/core/run_reports.h"
 
 namespace bh::cli {
 
@@ -13,7 +16,7 @@ namespace bh::cli {
 int report_command(const std::filesystem::path& out_dir);
 
 /// Writes the reports at the end of `run`; prints where report.html is, or why it could not
-/// be written. Returns whether the reports were written.
-bool write_run_reports(const std::filesystem::path& out_dir);
+/// be written. Returns what was written, or nullopt when the reports could not be.
+std::optional<ReportFiles> write_run_reports(const std::filesystem::path& out_dir);
 
 }  // namespace bh::cli

@@ -123,7 +123,7 @@ int run_command(const RunOptions& options) {
   const auto text = render_human_summary(summary, out_dir.string());
   (void)write_file_atomically(out_dir / "summary.txt", text);
   std::cout << text;
-  const bool reported = write_run_reports(out_dir);
+  const bool reported = write_run_reports(out_dir).has_value();
   // Missing reports never hide a FAIL, but a PASS without its reports is a harness error.
   if (!reported && summary.status() != Status::kFail) return exit_code_for(Status::kError);
   return exit_code_for(summary.status());

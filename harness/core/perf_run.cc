@@ -38,18 +38,13 @@ class PerfRun {
       : context_(context), result_(result), steps_(context, result.timing_s, result.extra) {}
 
   void run() {
-    const auto& s = context_.scenario.settings;
-    std::vector<VirtioDisk> disks;
-    if (s.devices == DeviceKind::kVirtio) disks = or_error(create_virtio_images(s, context_.run_dir), "disk images");
-    steps_.boot(context_.run_dir, disks);
-    steps_.provision();
+    steps_.start();
     counters_before_ = settled_counters("provision").values;
     steps_.fill();
     record_counters("fill");
     const auto& perf = context_.scenario.perf;
     if (perf.warmup_s > 0) perf_phase("warmup", perf.warmup_s);
     perf_phase(kPerfMeasuredPhase, perf.runtime_s);
-    (void)write_json(context_.run_dir, "bcache-counters.json", counters_);
     steps_.power_off();
   }
 
@@ -90,6 +85,8 @@ class PerfRun {
     const auto delta = or_error(counter_delta(counters_before_, after.values), "bcache's counters over " + name);
     counters_[name] = to_json(counters_before_, after, delta);
     counters_before_ = after.values;
+    // Saved after every phase, so a run that stops later keeps the phases it completed.
+    (void)write_json(context_.run_dir, "bcache-counters.json", counters_);
   }
 
   const RaceRunContext& context_;

@@ -45,11 +45,7 @@ class RaceRun {
       : context_(context), result_(result), steps_(context, result.timing_s, result.extra) {}
 
   void run() {
-    const auto& s = context_.scenario.settings;
-    std::vector<VirtioDisk> disks;
-    if (s.devices == DeviceKind::kVirtio) disks = or_error(create_virtio_images(s, context_.run_dir), "disk images");
-    steps_.boot(context_.run_dir, disks);
-    steps_.provision();
+    steps_.start();
     steps_.fill();
     const auto report = steps_.race();
     race_writer_s_ = writer_runtime_s(report);

@@ -144,6 +144,14 @@ void RaceSteps::provision() {
   timed("provision");
 }
 
+void RaceSteps::start() {
+  const auto& settings = context_.scenario.settings;
+  std::vector<VirtioDisk> disks;
+  if (settings.devices == DeviceKind::kVirtio) disks = or_error(create_virtio_images(settings, context_.run_dir), "disk images");
+  boot(context_.run_dir, disks);
+  provision();
+}
+
 std::string RaceSteps::reattach() {
   phase("register");
   Provisioner provisioner(session_->agent());

@@ -67,6 +67,9 @@ class RaceSteps {
             const std::string& phase = "boot");
   /// Formats and registers bcache with the scenario's settings (SKIP if knobs are missing).
   void provision();
+  /// A run's start: the disk images (virtio devices) in the run directory, a boot on them,
+  /// and provision().
+  void start();
   /// Registers the devices bcache left after a cut. Returns "" when registration worked,
   /// else the kernel's refusal (a finding, not a harness error).
   std::string reattach();

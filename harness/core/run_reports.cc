@@ -30,20 +30,16 @@ std::optional<analysis::RunSeries> refresh_run(const fs::path& out_dir, const st
   const auto dir = locate_run_dir(out_dir, scenario, run);
   const auto phase = measured_phase_of(kind, run);
   if (!fs::exists(dir / (phase + ".fio.json"))) return std::nullopt;  // the phase never ran
-  auto metrics = analysis::run_metrics(dir, phase);
-  if (!metrics) {
-    warnings.push_back(metrics.error().message);
+  auto analysed = analysis::analyse_run(dir, phase);
+  if (!analysed) {
+    warnings.push_back(analysed.error().message);
     return std::nullopt;
   }
-  for (const auto& [key, value] : metrics.value().items()) run[key] = value;
+  for (const auto& [key, value] : analysed.value().metrics.items()) run[key] = value;
   run.erase("metrics_error");
-  auto series = analysis::run_series(dir, phase);
-  if (!series) {
-    warnings.push_back(series.error().message);
-    return std::nullopt;
-  }
-  series.value().seed = run.value("seed", std::uint64_t{0});
-  return std::move(series).value();
+  auto& series = analysed.value().series;
+  series.seed = run.value("seed", std::uint64_t{0});
+  return std::move(series);
 }
 
 Expected<Json> read_summary(const fs::path& path) {
@@ -92,6 +88,8 @@ Expected<ReportFiles> write_reports(const fs::path& out_dir, analysis::PlotRende
   analysis::ReportInput input{std::move(summary).value(), {}};
   input.directory = out_dir;
   input.runs = refresh_runs(out_dir, input.summary, files.warnings);
+  files.refreshed_summary = input.summary;
+  files.series = input.runs;
   auto html = analysis::render_html(input, renderer);
   if (!html) return fail(files.html.string() + ": " + html.error().message);
   for (const auto& [path, content] : {std::pair{files.summary, input.summary.dump(2) + "\n"},

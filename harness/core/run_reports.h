@@ -16,10 +16,13 @@
 
 namespace bh {
 
-/// What write_reports wrote, and what it could not recompute (each names the file).
+/// What write_reports wrote, what it could not recompute (each names the file), and the
+/// data it rendered, for callers that render more from it.
 struct ReportFiles {
   std::filesystem::path summary, html, markdown, junit;
   std::vector<std::string> warnings;
+  nlohmann::json refreshed_summary;           ///< what summary.json now holds
+  std::vector<analysis::RunSeries> series;    ///< the plot series of the runs with files
 };
 
 /// The directory of a run recorded in summary.json: its "run_dir" when that exists, else

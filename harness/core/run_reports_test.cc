@@ -72,6 +72,10 @@ TEST_F(RunReportsTest, RecomputesMetricsFromTheRawFilesAndWritesEveryReport) {
   EXPECT_EQ(run["measured_phase"], "measure");
   EXPECT_TRUE(run.contains("latency_us"));
   EXPECT_GT(renderer.plots, 0) << "the run's latency logs give plots";
+  EXPECT_EQ(files.value().refreshed_summary, summary) << "what it rendered is what it wrote";
+  ASSERT_EQ(files.value().series.size(), 1u);
+  EXPECT_EQ(files.value().series[0].scenario, "perf-randread");
+  EXPECT_EQ(files.value().series[0].seed, 7u);
   for (const auto& path : {files.value().html, files.value().markdown, files.value().junit}) {
     auto text = read_file(path);
     ASSERT_TRUE(text) << path;
