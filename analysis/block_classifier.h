@@ -8,9 +8,11 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
-#include "harness/base/expected.h"
+#include "base/expected.h"
 
 namespace bh::analysis {
 
@@ -26,10 +28,10 @@ enum class ServedKind {
 
 /// One block that was not current, for the report.
 struct BlockExample {
-  std::uint64_t offset = 0;     ///< byte offset on the bcache device
+  std::uint64_t offset = 0;  ///< byte offset on the bcache device
   unsigned expected_gen = 0;
-  unsigned found_gen = 0;       ///< generation bcache served (its pattern), 0 if none
-  unsigned backing_gen = 0;     ///< backing copy's generation if intact at this offset, else 0
+  unsigned found_gen = 0;    ///< generation bcache served (its pattern), 0 if none
+  unsigned backing_gen = 0;  ///< backing copy's generation if intact at this offset, else 0
 };
 
 /// Counts over one region, and up to max_examples examples per kind.
@@ -56,14 +58,21 @@ struct BlockClassification {
   std::vector<BlockExample> torn_examples;
   std::vector<BlockExample> misplaced_examples;
   std::vector<BlockExample> unrecognised_examples;
+  /// One character per block, in region order: the block's class (see kBlockMapLegend).
+  std::string block_map;
 };
+
+/// The classes of block_map: '.' current, 'S' stale (an older generation served while the
+/// backing device holds the expected one), 'L' lost write (the backing device lacks the
+/// expected generation too), and, with the backing copy intact, 'N' newer, 'T' torn,
+/// 'M' misplaced, 'U' unrecognised.
+inline constexpr std::string_view kBlockMapLegend = ".SLNTMU";
 
 /// The generation the harness expects at a byte offset of the bcache device.
 using ExpectedGeneration = std::function<unsigned(std::uint64_t offset)>;
 
 /// `inside` for offsets in [begin, end), `outside` elsewhere (one writer's range).
-ExpectedGeneration generation_in_range(std::uint64_t begin, std::uint64_t end, unsigned inside,
-                                       unsigned outside);
+ExpectedGeneration generation_in_range(std::uint64_t begin, std::uint64_t end, unsigned inside, unsigned outside);
 
 /// What to classify. `served` was read through /dev/bcache0 from `start_offset`;
 /// `backing` is the same region read from the backing device, its data offset already
@@ -83,17 +92,20 @@ unsigned intact_generation_at(std::span<const std::byte> block, std::uint64_t of
 nlohmann::json to_json(const std::vector<BlockExample>& examples);
 
 /// The served kind of one block read at `offset` where `expected_gen` should be.
-ServedKind classify_served(std::span<const std::byte> block, std::uint64_t offset,
-                           unsigned expected_gen);
+ServedKind classify_served(std::span<const std::byte> block, std::uint64_t offset, unsigned expected_gen);
 
 /// Classifies every block of the region; fails (naming the sizes) when the spans differ
 /// in size, are not whole blocks, or no expectation is given.
-Expected<BlockClassification> classify_blocks(const BlockRegion& region,
-                                              std::size_t max_examples = 10);
+Expected<BlockClassification> classify_blocks(const BlockRegion& region, std::size_t max_examples = 10);
 
 /// The classification as JSON: blocks_checked, current_blocks, stale_blocks, lost_writes,
 /// older_blocks, newer_blocks, torn_blocks, misplaced_blocks, unrecognised_blocks and
 /// <kind>_examples arrays of {offset, expected_gen, found_gen, backing_gen}.
 nlohmann::json to_json(const BlockClassification& result);
+
+/// The block map of a run's region as block-map.json holds it: {"block_size": 4096,
+/// "start_offset" (bytes on the bcache device), "blocks", "classes" (block_map), "legend"
+/// (class character -> name)}.
+nlohmann::json block_map_json(const BlockClassification& result, std::uint64_t start_offset);
 
 }  // namespace bh::analysis

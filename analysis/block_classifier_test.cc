@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "analysis/fio_block_format.h"
-#include "harness/base/files.h"
+#include "util/files.h"
 
 namespace bh::analysis {
 namespace {
@@ -27,8 +27,7 @@ struct Region {
   BlockClassification classify(ExpectedGeneration expected = generation_in_range(0, ~0ull, 2, 1),
                                std::size_t max_examples = 10) const {
     auto result = classify_blocks({std::as_bytes(std::span<const char>(served)),
-                                   std::as_bytes(std::span<const char>(backing)), kStart,
-                                   std::move(expected)},
+                                   std::as_bytes(std::span<const char>(backing)), kStart, std::move(expected)},
                                   max_examples);
     EXPECT_TRUE(result) << result.error().message;
     return result.value();
@@ -42,8 +41,8 @@ TEST(ClassifyBlocks, AllCurrent) {
   const auto result = Region(8).classify();
   EXPECT_EQ(result.blocks_checked, 8u);
   EXPECT_EQ(result.current_blocks, 8u);
-  EXPECT_EQ(result.stale_blocks + result.lost_writes + result.torn_blocks +
-                result.misplaced_blocks + result.unrecognised_blocks + result.newer_blocks,
+  EXPECT_EQ(result.stale_blocks + result.lost_writes + result.torn_blocks + result.misplaced_blocks +
+                result.unrecognised_blocks + result.newer_blocks,
             0u);
 }
 
@@ -107,7 +106,7 @@ TEST(ClassifyBlocks, ZerosAreUnrecognisedAndZerosOnBothALostWrite) {
 }
 
 TEST(ClassifyBlocks, UsesTheExpectationPerOffset) {
-  Region region(8, 1);  // everything generation 1 ...
+  Region region(8, 1);                   // everything generation 1 ...
   for (std::size_t i = 2; i < 4; ++i) {  // ... but the writer's range got generation 2
     Region::put(region.backing, i, make_block(Region::offset(i), 2, 0));
   }
@@ -151,8 +150,7 @@ TEST(ClassifyBlocks, ClassifiesTheRealFioFixture) {
   std::string served = real;
   served.replace(5 * kFioBlockSize, kFioBlockSize, make_block(5 * kFioBlockSize, 1, 1));
   auto bytes = [](const std::string& s) { return std::as_bytes(std::span<const char>(s)); };
-  auto result = classify_blocks(
-      {bytes(served), bytes(backing), 0, generation_in_range(16384, 49152, 2, 1)});
+  auto result = classify_blocks({bytes(served), bytes(backing), 0, generation_in_range(16384, 49152, 2, 1)});
   ASSERT_TRUE(result);
   EXPECT_EQ(result.value().current_blocks, 15u);
   EXPECT_EQ(result.value().stale_blocks, 1u);
@@ -162,8 +160,8 @@ TEST(ClassifyBlocks, JsonHasTheReportFieldNames) {
   Region region(4);
   Region::put(region.served, 0, make_block(Region::offset(0), 1, 0));
   const nlohmann::json json = to_json(region.classify());
-  for (const char* key : {"blocks_checked", "stale_blocks", "lost_writes", "torn_blocks",
-                          "misplaced_blocks", "unrecognised_blocks", "stale_examples"}) {
+  for (const char* key : {"blocks_checked", "stale_blocks", "lost_writes", "torn_blocks", "misplaced_blocks",
+                          "unrecognised_blocks", "stale_examples"}) {
     EXPECT_TRUE(json.contains(key)) << key;
   }
   EXPECT_EQ(json["blocks_checked"], 4);
@@ -190,6 +188,21 @@ TEST(ClassifyBlocks, ClassifiesSixteenMebibytesQuickly) {
   std::printf("4096 blocks: %lld ms all current, %lld ms all stale\n", current_ms, stale_ms);
   EXPECT_LT(current_ms, 100);
   EXPECT_LT(stale_ms, 100);
+}
+
+TEST(ClassifyBlocks, TheBlockMapGivesEachBlockItsClassInOrder) {
+  Region region(6);
+  Region::put(region.served, 1, make_block(Region::offset(1), 1, 0));  // stale
+  Region::put(region.served, 2, make_block(Region::offset(2), 1, 0));  // lost: the backing is old too
+  Region::put(region.backing, 2, make_block(Region::offset(2), 1, 0));
+  Region::put(region.served, 4, std::string(kFioBlockSize, '\0'));  // unrecognised, backing intact
+  const auto result = region.classify();
+  EXPECT_EQ(result.block_map, ".SL.U.");
+  const auto json = block_map_json(result, kStart);
+  EXPECT_EQ(json["classes"], ".SL.U.");
+  EXPECT_EQ(json["blocks"], 6);
+  EXPECT_EQ(json["start_offset"], kStart);
+  for (char c : kBlockMapLegend) EXPECT_TRUE(json["legend"].contains(std::string(1, c))) << c;
 }
 
 }  // namespace

@@ -1,14 +1,13 @@
 #include "analysis/compare_stats.h"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <boost/math/distributions/normal.hpp>
 
 namespace bh::analysis {
 namespace {
@@ -97,8 +96,7 @@ double normal_p(double u, double m, double n, double tie_term) {
 }
 
 /// The median of a resample of `sample` (with replacement, its own size) drawn into `buffer`.
-double resampled_median(std::span<const double> sample, std::mt19937_64& rng,
-                        std::vector<double>& buffer) {
+double resampled_median(std::span<const double> sample, std::mt19937_64& rng, std::vector<double>& buffer) {
   buffer.resize(sample.size());
   // Modulo, not std::uniform_int_distribution, whose algorithm each library chooses.
   for (double& value : buffer) value = sample[rng() % sample.size()];
@@ -111,8 +109,7 @@ double quantile_of_sorted(std::span<const double> sorted, double p) {
   const double h = static_cast<double>(sorted.size() - 1) * p;
   const auto lo = static_cast<std::size_t>(std::floor(h));
   const double fraction = h - static_cast<double>(lo);
-  if (fraction == 0 || lo + 1 >= sorted.size() || sorted[lo] == sorted[lo + 1])
-    return sorted[lo];
+  if (fraction == 0 || lo + 1 >= sorted.size() || sorted[lo] == sorted[lo + 1]) return sorted[lo];
   return sorted[lo] + (sorted[lo + 1] - sorted[lo]) * fraction;
 }
 
@@ -122,8 +119,7 @@ Verdict verdict_of(const MedianRatio& ratio, Direction direction, Threshold thre
   const bool up = *ratio.ci_low > 1 && r > 1 + threshold.relative;
   const bool down = *ratio.ci_high < 1 && r < 1 - threshold.relative;
   if (!up && !down) return Verdict::kNoChange;
-  return up == (direction == Direction::kHigherIsBetter) ? Verdict::kImprovement
-                                                         : Verdict::kRegression;
+  return up == (direction == Direction::kHigherIsBetter) ? Verdict::kImprovement : Verdict::kRegression;
 }
 
 nlohmann::json optional_number(std::optional<double> value) {
@@ -139,8 +135,7 @@ Expected<double> median(std::span<const double> values) {
   return median_in_place(copy);
 }
 
-Expected<MannWhitney> mann_whitney(std::span<const double> baseline,
-                                   std::span<const double> candidate) {
+Expected<MannWhitney> mann_whitney(std::span<const double> baseline, std::span<const double> candidate) {
   if (auto ok = check_sample(baseline, "Mann-Whitney: baseline"); !ok) return ok.error();
   if (auto ok = check_sample(candidate, "Mann-Whitney: candidate"); !ok) return ok.error();
   const Ranking ranking = rank(baseline, candidate);
@@ -148,22 +143,20 @@ Expected<MannWhitney> mann_whitney(std::span<const double> baseline,
   const double n = static_cast<double>(candidate.size());
   MannWhitney result;
   result.u = ranking.candidate_rank_sum - n * (n + 1) / 2;
-  const bool exact = ranking.tie_term == 0 && baseline.size() <= kMannWhitneyExactMax &&
-                     candidate.size() <= kMannWhitneyExactMax;
+  const bool exact =
+      ranking.tie_term == 0 && baseline.size() <= kMannWhitneyExactMax && candidate.size() <= kMannWhitneyExactMax;
   result.method = exact ? MannWhitneyMethod::kExact : MannWhitneyMethod::kNormal;
-  result.p_value = exact ? exact_p(result.u, baseline.size(), candidate.size())
-                         : normal_p(result.u, m, n, ranking.tie_term);
+  result.p_value =
+      exact ? exact_p(result.u, baseline.size(), candidate.size()) : normal_p(result.u, m, n, ranking.tie_term);
   return result;
 }
 
-Expected<MedianRatio> bootstrap_median_ratio(std::span<const double> baseline,
-                                             std::span<const double> candidate,
+Expected<MedianRatio> bootstrap_median_ratio(std::span<const double> baseline, std::span<const double> candidate,
                                              const BootstrapOptions& options) {
   if (auto ok = check_sample(baseline, "bootstrap: baseline"); !ok) return ok.error();
   if (auto ok = check_sample(candidate, "bootstrap: candidate"); !ok) return ok.error();
   if (options.resamples == 0) return fail("bootstrap: resamples must be at least 1");
-  if (!(options.confidence > 0 && options.confidence < 1))
-    return fail("bootstrap: confidence must be in (0, 1)");
+  if (!(options.confidence > 0 && options.confidence < 1)) return fail("bootstrap: confidence must be in (0, 1)");
   MedianRatio result{median(baseline).value(), median(candidate).value(), {}, {}, {}};
   if (!(result.baseline_median > 0)) return result;
   result.ratio = result.candidate_median / result.baseline_median;
@@ -192,17 +185,22 @@ std::string_view to_string(Verdict verdict) {
   return "undefined";
 }
 
-Expected<MetricComparison> compare_metric(std::span<const double> baseline,
-                                          std::span<const double> candidate,
-                                          Direction direction, Threshold threshold,
-                                          const BootstrapOptions& options) {
+Expected<MetricComparison> compare_metric(std::span<const double> baseline, std::span<const double> candidate,
+                                          Direction direction, Threshold threshold, const BootstrapOptions& options) {
   auto ratio = bootstrap_median_ratio(baseline, candidate, options);
   if (!ratio) return ratio.error();
   const MannWhitney test = mann_whitney(baseline, candidate).value();  // inputs checked
   const MedianRatio& r = ratio.value();
-  return MetricComparison{direction, r.baseline_median, r.candidate_median, r.ratio,
-                          r.ci_low,  r.ci_high,         test.u,             test.p_value,
-                          test.method, verdict_of(r, direction, threshold)};
+  return MetricComparison{direction,
+                          r.baseline_median,
+                          r.candidate_median,
+                          r.ratio,
+                          r.ci_low,
+                          r.ci_high,
+                          test.u,
+                          test.p_value,
+                          test.method,
+                          verdict_of(r, direction, threshold)};
 }
 
 GeometricMeanSummary geometric_mean_of_ratios(std::span<const MetricComparison> metrics) {

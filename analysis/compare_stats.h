@@ -6,13 +6,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
-#include "harness/base/expected.h"
+#include "base/expected.h"
 
 namespace bh::analysis {
 
@@ -46,8 +45,7 @@ inline constexpr std::size_t kMannWhitneyExactMax = 50;
 /// at 1. Otherwise (ties, or a larger sample) p comes from the normal approximation with
 /// ties given average ranks, the tie-corrected variance and a 0.5 continuity correction;
 /// p is 1 when every value is the same. Fails when a sample is empty or not finite.
-Expected<MannWhitney> mann_whitney(std::span<const double> baseline,
-                                   std::span<const double> candidate);
+Expected<MannWhitney> mann_whitney(std::span<const double> baseline, std::span<const double> candidate);
 
 /// How bootstrap_median_ratio resamples.
 struct BootstrapOptions {
@@ -79,8 +77,7 @@ struct MedianRatio {
 /// a given seed (indices are `mt19937_64() % n`, a bias below 1e-17, so the same on every
 /// standard library). Fails when a sample is empty or not finite, resamples is 0 or
 /// confidence is outside (0, 1).
-Expected<MedianRatio> bootstrap_median_ratio(std::span<const double> baseline,
-                                             std::span<const double> candidate,
+Expected<MedianRatio> bootstrap_median_ratio(std::span<const double> baseline, std::span<const double> candidate,
                                              const BootstrapOptions& options = {});
 
 /// Which way of a metric is good.
@@ -125,8 +122,7 @@ struct MetricComparison {
 /// it is then an improvement or a regression according to `direction`, and otherwise
 /// kNoChange. kUndefined when the baseline median is not positive. Fails as
 /// bootstrap_median_ratio does.
-Expected<MetricComparison> compare_metric(std::span<const double> baseline,
-                                          std::span<const double> candidate,
+Expected<MetricComparison> compare_metric(std::span<const double> baseline, std::span<const double> candidate,
                                           Direction direction, Threshold threshold = {},
                                           const BootstrapOptions& options = {});
 

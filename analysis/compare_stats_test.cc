@@ -108,9 +108,7 @@ TEST(MannWhitney, FailsOnAnEmptySample) {
 TEST(BootstrapRatio, ContainsTheTrueRatioAndMatchesTheReferenceImplementation) {
   // Candidate = exactly 2 x baseline. boot.py, seed 1, B = 10000: ratio 2.0, interval
   // [1.9411764705882353, 2.0606060606060606] (= 198/102 and 204/99).
-  const auto r = bootstrap_median_ratio(Values{98, 100, 102, 99, 101},
-                                        Values{196, 200, 204, 198, 202})
-                     .value();
+  const auto r = bootstrap_median_ratio(Values{98, 100, 102, 99, 101}, Values{196, 200, 204, 198, 202}).value();
   EXPECT_EQ(r.baseline_median, 100.0);
   EXPECT_EQ(r.candidate_median, 200.0);
   EXPECT_DOUBLE_EQ(r.ratio.value(), 2.0);
@@ -133,8 +131,7 @@ TEST(BootstrapRatio, IsReproducibleForASeedAndDependsOnIt) {
   const auto second = bootstrap_median_ratio(baseline, candidate, {.seed = 2}).value();
   EXPECT_NEAR(second.ci_low.value(), 1.2553191489361701, 1e-12);
   const auto small =
-      bootstrap_median_ratio(baseline, candidate, {.resamples = 1000, .seed = 7, .confidence = 0.9})
-          .value();
+      bootstrap_median_ratio(baseline, candidate, {.resamples = 1000, .seed = 7, .confidence = 0.9}).value();
   EXPECT_NEAR(small.ci_low.value(), 1.3160584433072988, 1e-12);
   EXPECT_NEAR(small.ci_high.value(), 2.435483870967742, 1e-12);
 }
@@ -187,13 +184,10 @@ TEST(CompareMetric, DoubledLatencyIsARegressionAndDoubledIopsAnImprovement) {
   EXPECT_NEAR(latency.ci_high.value(), 2.030150753768844, 1e-12);
   EXPECT_EQ(latency.method, MannWhitneyMethod::kExact);
   EXPECT_DOUBLE_EQ(latency.p_value, 1.0 / 126.0);
-  EXPECT_EQ(compare_metric(before, after, Direction::kHigherIsBetter).value().verdict,
-            Verdict::kImprovement);
+  EXPECT_EQ(compare_metric(before, after, Direction::kHigherIsBetter).value().verdict, Verdict::kImprovement);
   // Halved: the other way round.
-  EXPECT_EQ(compare_metric(after, before, Direction::kLowerIsBetter).value().verdict,
-            Verdict::kImprovement);
-  EXPECT_EQ(compare_metric(after, before, Direction::kHigherIsBetter).value().verdict,
-            Verdict::kRegression);
+  EXPECT_EQ(compare_metric(after, before, Direction::kLowerIsBetter).value().verdict, Verdict::kImprovement);
+  EXPECT_EQ(compare_metric(after, before, Direction::kHigherIsBetter).value().verdict, Verdict::kRegression);
 }
 
 TEST(CompareMetric, ChangeBelowTheThresholdIsNoChangeEvenWhenTheIntervalExcludesOne) {
@@ -233,8 +227,7 @@ TEST(GeometricMean, IsOrientedSoThatAboveOneIsWorse) {
   const std::vector<MetricComparison> mixed{with_ratio(Direction::kLowerIsBetter, 1.1),
                                             with_ratio(Direction::kHigherIsBetter, 1.25),
                                             with_ratio(Direction::kLowerIsBetter, 1.5)};
-  EXPECT_NEAR(geometric_mean_of_ratios(mixed).worse_if_above_one.value(), 1.0969613104865237,
-              1e-12);
+  EXPECT_NEAR(geometric_mean_of_ratios(mixed).worse_if_above_one.value(), 1.0969613104865237, 1e-12);
 }
 
 TEST(GeometricMean, SkipsMetricsWithoutAUsableRatio) {
@@ -264,16 +257,14 @@ TEST(CompareJson, HasEveryFieldAndNullForWhatIsUndefined) {
   EXPECT_EQ(json["verdict"], "regression");
   EXPECT_EQ(json.size(), 10u);
 
-  const auto undefined =
-      to_json(compare_metric(Values{0, 0, 1}, Values{1, 2, 3}, Direction::kHigherIsBetter).value());
+  const auto undefined = to_json(compare_metric(Values{0, 0, 1}, Values{1, 2, 3}, Direction::kHigherIsBetter).value());
   EXPECT_EQ(undefined["direction"], "higher_is_better");
   EXPECT_TRUE(undefined["ratio"].is_null());
   EXPECT_TRUE(undefined["ci_low"].is_null());
   EXPECT_EQ(undefined["verdict"], "undefined");
 
   const auto unbounded =
-      to_json(compare_metric(Values{0, 10, 10}, Values{12, 13, 11}, Direction::kLowerIsBetter)
-                  .value());
+      to_json(compare_metric(Values{0, 10, 10}, Values{12, 13, 11}, Direction::kLowerIsBetter).value());
   EXPECT_EQ(unbounded["ratio"], 1.2);
   EXPECT_TRUE(unbounded["ci_high"].is_null());
   EXPECT_EQ(unbounded["method"], "normal");  // the 10s tie

@@ -18,7 +18,8 @@ const std::vector<ComparedMetric>& compared_metrics() {
     }
     for (const char* source : {"Slab", "SUnreclaim", "VmallocUsed"}) {
       list.push_back({std::string("memory_kib.") + source + ".peak_minus_baseline_kib",
-                      std::string("/memory_kib/meminfo/") + source + "/peak_minus_baseline_kib", Direction::kLowerIsBetter});
+                      std::string("/memory_kib/meminfo/") + source + "/peak_minus_baseline_kib",
+                      Direction::kLowerIsBetter});
     }
     return list;
   }();
@@ -92,8 +93,11 @@ Json side_facts(const Json* scenario) {
       }
     }
   }
-  return {{"status", combined_status(runs_of(*scenario))}, {"runs", runs_of(*scenario).size()},
-          {"stale_blocks", stale}, {"stale_blocks_after_power_cut", stale_after_cuts}, {"power_cuts", cuts},
+  return {{"status", combined_status(runs_of(*scenario))},
+          {"runs", runs_of(*scenario).size()},
+          {"stale_blocks", stale},
+          {"stale_blocks_after_power_cut", stale_after_cuts},
+          {"power_cuts", cuts},
           {"kernel_findings", findings}};
 }
 
@@ -113,7 +117,9 @@ std::vector<double> values_of(const Json* scenario, const ComparedMetric& metric
 Json metric_json(const ComparedMetric& metric, const std::vector<double>& baseline,
                  const std::vector<double>& candidate, double threshold, const BootstrapOptions& bootstrap,
                  std::vector<MetricComparison>& compared) {
-  Json out = {{"name", metric.name}, {"threshold", threshold}, {"baseline_runs", baseline.size()},
+  Json out = {{"name", metric.name},
+              {"threshold", threshold},
+              {"baseline_runs", baseline.size()},
               {"candidate_runs", candidate.size()}};
   if (baseline.size() < kMinRunsForVerdict || candidate.size() < kMinRunsForVerdict) {
     out["direction"] = metric.direction == Direction::kHigherIsBetter ? "higher_is_better" : "lower_is_better";
@@ -148,7 +154,8 @@ void adjust_for_multiple_metrics(Json& metrics) {
   double running = 0;
   for (std::size_t i = 0; i < tested.size(); ++i) {
     Json& metric = *tested[i];
-    running = std::max(running, std::min(1.0, static_cast<double>(tested.size() - i) * metric["p_value"].get<double>()));
+    running =
+        std::max(running, std::min(1.0, static_cast<double>(tested.size() - i) * metric["p_value"].get<double>()));
     metric["p_adjusted"] = running;
     const std::string verdict = metric.value("verdict", "");
     if ((verdict == "regression" || verdict == "improvement") && running >= kAlpha) {
@@ -184,22 +191,27 @@ struct Outcome {
 void judge_scenario(const Json& scenario, Outcome& outcome) {
   const std::string name = scenario["name"];
   for (const char* side : {"baseline", "candidate"}) {
-    if (scenario[side].value("missing", false)) outcome.errors.push_back(name + ": no runs on the " + side);
-    else if (scenario[side]["status"] == "ERROR") outcome.errors.push_back(name + ": a " + side + " run is an ERROR");
+    if (scenario[side].value("missing", false))
+      outcome.errors.push_back(name + ": no runs on the " + side);
+    else if (scenario[side]["status"] == "ERROR")
+      outcome.errors.push_back(name + ": a " + side + " run is an ERROR");
   }
   const Json& candidate = scenario["candidate"];
   const auto stale = candidate.value("stale_blocks", std::uint64_t{0});
   const auto after_cuts = candidate.value("stale_blocks_after_power_cut", std::uint64_t{0});
   if (stale > 0) outcome.failures.push_back(name + ": candidate served " + std::to_string(stale) + " stale blocks");
   if (after_cuts > 0) {
-    outcome.failures.push_back(name + ": candidate kept " + std::to_string(after_cuts) + " stale blocks after power cuts");
+    outcome.failures.push_back(name + ": candidate kept " + std::to_string(after_cuts) +
+                               " stale blocks after power cuts");
   }
-  if (candidate.value("kernel_findings", 0) > 0) outcome.failures.push_back(name + ": candidate kernel complained on the console");
+  if (candidate.value("kernel_findings", 0) > 0)
+    outcome.failures.push_back(name + ": candidate kernel complained on the console");
   if (stale == 0 && after_cuts == 0 && candidate.value("status", "") == "FAIL") {
     outcome.failures.push_back(name + ": a candidate run FAILed");
   }
   for (const auto& metric : scenario["metrics"]) {
-    if (metric.value("verdict", "") == "regression") outcome.regressions.push_back(name + ": " + metric["name"].get<std::string>());
+    if (metric.value("verdict", "") == "regression")
+      outcome.regressions.push_back(name + ": " + metric["name"].get<std::string>());
   }
 }
 
@@ -224,15 +236,19 @@ Expected<Json> compare_summaries(const Json& baseline, const Json& candidate, co
   for (const auto& name : scenario_names(baseline, candidate)) {
     const Json* base = find_scenario(baseline, name);
     const Json* cand = find_scenario(candidate, name);
-    Json scenario = {{"name", name}, {"kind", (base ? base : cand)->value("kind", "race")},
-                     {"baseline", side_facts(base)}, {"candidate", side_facts(cand)}, {"metrics", Json::array()}};
+    Json scenario = {{"name", name},
+                     {"kind", (base ? base : cand)->value("kind", "race")},
+                     {"baseline", side_facts(base)},
+                     {"candidate", side_facts(cand)},
+                     {"metrics", Json::array()}};
     for (const auto& metric : compared_metrics()) {
       const auto base_values = values_of(base, metric);
       const auto cand_values = values_of(cand, metric);
       if (base_values.empty() && cand_values.empty()) continue;
       const auto threshold = options.thresholds.contains(metric.name) ? options.thresholds.at(metric.name)
                                                                       : options.default_threshold.relative;
-      scenario["metrics"].push_back(metric_json(metric, base_values, cand_values, threshold, options.bootstrap, compared));
+      scenario["metrics"].push_back(
+          metric_json(metric, base_values, cand_values, threshold, options.bootstrap, compared));
     }
     adjust_for_multiple_metrics(scenario["metrics"]);
     judge_scenario(scenario, outcome);

@@ -5,14 +5,13 @@
 /// verdict (compare_stats.h). The result is compare.json; every compare view renders it.
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "analysis/compare_stats.h"
-#include "harness/base/expected.h"
+#include "base/expected.h"
 
 namespace bh::analysis {
 

@@ -12,8 +12,12 @@ using ::testing::HasSubstr;
 
 /// A PASS perf run with read p99 `p99` µs and read IOPS `iops`.
 Json perf_run(double p99, double iops, std::string status = "PASS") {
-  return {{"seed", 1}, {"status", status}, {"latency_us", {{"read", {{"p50", p99 / 4}, {"p99", p99}, {"p99.9", p99 * 2}}}}},
-          {"iops", {{"read", iops}}}, {"console_findings", Json::array()}, {"power_cuts", Json::array()}};
+  return {{"seed", 1},
+          {"status", status},
+          {"latency_us", {{"read", {{"p50", p99 / 4}, {"p99", p99}, {"p99.9", p99 * 2}}}}},
+          {"iops", {{"read", iops}}},
+          {"console_findings", Json::array()},
+          {"power_cuts", Json::array()}};
 }
 
 /// `n` PASS runs whose read p99 is `p99` plus a small spread and whose IOPS are `iops`.
@@ -24,7 +28,9 @@ std::vector<Json> runs(int n, double p99, double iops) {
 }
 
 Json summary(const std::string& spec, std::vector<Json> runs, const std::string& scenario = "perf-randread") {
-  return {{"schema", 1}, {"status", "PASS"}, {"kernel", {{"spec", spec}, {"release", spec + "-release"}}},
+  return {{"schema", 1},
+          {"status", "PASS"},
+          {"kernel", {{"spec", spec}, {"release", spec + "-release"}}},
           {"scenarios", {{{"name", scenario}, {"kind", "perf"}, {"status", "PASS"}, {"runs", runs}}}}};
 }
 

@@ -61,8 +61,7 @@ void store(std::byte* at, T value) {
 /// NN when the pattern area is "BHG"+NN repeated: equal to itself shifted by 4 bytes.
 std::optional<unsigned> pattern_generation(const std::byte* block) {
   const std::byte* pattern = block + kFioPatternStart;
-  if (pattern[0] != std::byte{'B'} || pattern[1] != std::byte{'H'} ||
-      pattern[2] != std::byte{'G'}) {
+  if (pattern[0] != std::byte{'B'} || pattern[1] != std::byte{'H'} || pattern[2] != std::byte{'G'}) {
     return std::nullopt;
   }
   const std::size_t rest = kFioBlockSize - kFioPatternStart - 4;
@@ -70,15 +69,11 @@ std::optional<unsigned> pattern_generation(const std::byte* block) {
   return static_cast<unsigned>(pattern[3]);
 }
 
-std::uint32_t crc_of(const std::byte* begin, const std::byte* end) {
-  return fio_crc32c({begin, end});
-}
+std::uint32_t crc_of(const std::byte* begin, const std::byte* end) { return fio_crc32c({begin, end}); }
 
 }  // namespace
 
-std::uint32_t generation_pattern(unsigned generation) {
-  return 0x42484700u | (generation & 0xffu);
-}
+std::uint32_t generation_pattern(unsigned generation) { return 0x42484700u | (generation & 0xffu); }
 
 std::uint32_t fio_crc32c(std::span<const std::byte> bytes) {
 #if defined(__x86_64__)
@@ -87,16 +82,13 @@ std::uint32_t fio_crc32c(std::span<const std::byte> bytes) {
   return portable_crc32c(bytes);
 }
 
-std::uint32_t fio_crc32c_portable(std::span<const std::byte> bytes) {
-  return portable_crc32c(bytes);
-}
+std::uint32_t fio_crc32c_portable(std::span<const std::byte> bytes) { return portable_crc32c(bytes); }
 
 std::optional<BlockHeader> parse_block(std::span<const std::byte> block) {
   if (block.size() != kFioBlockSize) return std::nullopt;
   const std::byte* p = block.data();
   BlockHeader header;
-  header.magic_ok = load<std::uint16_t>(p) == kFioVerifyMagic &&
-                    load<std::uint16_t>(p + 0x02) == kFioVerifyCrc32c &&
+  header.magic_ok = load<std::uint16_t>(p) == kFioVerifyMagic && load<std::uint16_t>(p + 0x02) == kFioVerifyCrc32c &&
                     load<std::uint32_t>(p + 0x04) == kFioBlockSize;
   header.rand_seed = load<std::uint64_t>(p + 0x08);
   header.offset = load<std::uint64_t>(p + kOffsetAt);
@@ -107,17 +99,14 @@ std::optional<BlockHeader> parse_block(std::span<const std::byte> block) {
   header.generation = pattern_generation(p);
   if (!header.magic_ok) return header;
   header.header_crc_ok = load<std::uint32_t>(p + kHeaderCrcAt) == crc_of(p, p + kHeaderCrcAt);
-  header.data_crc_ok = load<std::uint32_t>(p + kDataCrcAt) ==
-                       crc_of(p + kFioPatternStart, p + kFioBlockSize);
+  header.data_crc_ok = load<std::uint32_t>(p + kDataCrcAt) == crc_of(p + kFioPatternStart, p + kFioBlockSize);
   return header;
 }
 
-std::string make_block(std::uint64_t offset, unsigned generation, std::uint16_t numberio,
-                       const BlockStamp& stamp) {
+std::string make_block(std::uint64_t offset, unsigned generation, std::uint16_t numberio, const BlockStamp& stamp) {
   std::string bytes(kFioBlockSize, '\0');
   auto* p = reinterpret_cast<std::byte*>(bytes.data());
-  const std::byte tag[4] = {std::byte{'B'}, std::byte{'H'}, std::byte{'G'},
-                            static_cast<std::byte>(generation & 0xffu)};
+  const std::byte tag[4] = {std::byte{'B'}, std::byte{'H'}, std::byte{'G'}, static_cast<std::byte>(generation & 0xffu)};
   for (std::size_t at = kFioPatternStart; at < kFioBlockSize; at += 4) {
     std::memcpy(p + at, tag, sizeof tag);
   }

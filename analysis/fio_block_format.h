@@ -41,17 +41,17 @@ std::uint32_t fio_crc32c_portable(std::span<const std::byte> bytes);
 /// What one block's bytes say about themselves. Fields past magic_ok are meaningful only
 /// when magic_ok is true.
 struct BlockHeader {
-  bool magic_ok = false;        ///< magic is 0xacca, verify_type crc32c and len 4096
-  std::uint64_t offset = 0;     ///< where fio wrote this block (byte offset in its file)
-  std::uint16_t numberio = 0;   ///< fio's I/O sequence number (shared by one I/O's blocks)
-  std::uint16_t thread = 0;     ///< fio's thread number (1 for the first job)
+  bool magic_ok = false;       ///< magic is 0xacca, verify_type crc32c and len 4096
+  std::uint64_t offset = 0;    ///< where fio wrote this block (byte offset in its file)
+  std::uint16_t numberio = 0;  ///< fio's I/O sequence number (shared by one I/O's blocks)
+  std::uint16_t thread = 0;    ///< fio's thread number (1 for the first job)
   std::uint64_t rand_seed = 0;
   std::uint32_t time_sec = 0;
   std::uint32_t time_nsec = 0;
   /// NN of the pattern, when every pattern byte from 0x2c on is the same "BHG"+NN tag.
   std::optional<unsigned> generation;
-  bool header_crc_ok = false;   ///< the header crc matches bytes 0x00..0x23
-  bool data_crc_ok = false;     ///< the data crc matches bytes 0x2c..0xfff
+  bool header_crc_ok = false;  ///< the header crc matches bytes 0x00..0x23
+  bool data_crc_ok = false;    ///< the data crc matches bytes 0x2c..0xfff
 
   /// Magic, both checksums and a uniform pattern: fio wrote this block whole.
   bool intact() const { return magic_ok && header_crc_ok && data_crc_ok && generation; }
@@ -71,7 +71,6 @@ struct BlockStamp {
 
 /// A block laid out byte for byte as fio 3.33 writes it (for tests and tools): header,
 /// both checksums and the generation's pattern.
-std::string make_block(std::uint64_t offset, unsigned generation, std::uint16_t numberio,
-                       const BlockStamp& stamp = {});
+std::string make_block(std::uint64_t offset, unsigned generation, std::uint16_t numberio, const BlockStamp& stamp = {});
 
 }  // namespace bh::analysis

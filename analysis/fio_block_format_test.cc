@@ -2,20 +2,17 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/base/files.h"
+#include "util/files.h"
 
 namespace bh::analysis {
 namespace {
 
-std::span<const std::byte> bytes_of(const std::string& text) {
-  return std::as_bytes(std::span<const char>(text));
-}
+std::span<const std::byte> bytes_of(const std::string& text) { return std::as_bytes(std::span<const char>(text)); }
 
 /// 64 KiB written by host fio 3.33 (see tests/fixtures/blocks/README.md): generation 1 in
 /// 16 KiB writes, then generation 2 over 16 KiB..48 KiB in 8 KiB writes.
 std::string real_fixture() {
-  return read_file(std::string(BH_SOURCE_DIR) + "/tests/fixtures/blocks/fio-gen1-gen2-64k.bin")
-      .value();
+  return read_file(std::string(BH_SOURCE_DIR) + "/tests/fixtures/blocks/fio-gen1-gen2-64k.bin").value();
 }
 
 std::span<const std::byte> block_at(const std::string& image, std::size_t index) {

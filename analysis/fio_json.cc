@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 namespace bh::analysis {
@@ -19,14 +18,20 @@ std::vector<std::string_view> top_level_objects(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"' && depth > 0) in_string = true;
-    else if (c == '{' && depth++ == 0) start = i;
-    else if (c == '}' && depth > 0 && --depth == 0) objects.push_back(text.substr(start, i - start + 1));
+    if (c == '"' && depth > 0)
+      in_string = true;
+    else if (c == '{' && depth++ == 0)
+      start = i;
+    else if (c == '}' && depth > 0 && --depth == 0)
+      objects.push_back(text.substr(start, i - start + 1));
   }
   return objects;
 }
@@ -46,15 +51,17 @@ std::map<double, std::uint64_t> percentiles_from(const Json& j) {
 
 FioLatency latency_from(const Json& j) {
   if (!j.is_object()) return {};
-  return FioLatency{j.value("N", std::uint64_t{0}), j.value("mean", 0.0),
+  return FioLatency{j.value("N", std::uint64_t{0}),   j.value("mean", 0.0),
                     j.value("min", std::uint64_t{0}), j.value("max", std::uint64_t{0}),
-                    j.value("stddev", 0.0), percentiles_from(j.value("percentile", Json()))};
+                    j.value("stddev", 0.0),           percentiles_from(j.value("percentile", Json()))};
 }
 
 FioDirection direction_from(const Json& j) {
   if (!j.is_object()) return {};
-  return FioDirection{j.value("total_ios", std::uint64_t{0}), j.value("io_bytes", std::uint64_t{0}),
-                      j.value("iops", 0.0), j.value("bw_bytes", std::uint64_t{0}),
+  return FioDirection{j.value("total_ios", std::uint64_t{0}),
+                      j.value("io_bytes", std::uint64_t{0}),
+                      j.value("iops", 0.0),
+                      j.value("bw_bytes", std::uint64_t{0}),
                       j.value("runtime", std::uint64_t{0}),
                       latency_from(j.value("clat_ns", Json()))};
 }
@@ -89,8 +96,7 @@ Expected<FioReport> parse_fio_json(std::string_view text) {
     }
     return report;
   }
-  return fail("no fio JSON result in the output (starts with: '" +
-              std::string(text.substr(0, 80)) + "')");
+  return fail("no fio JSON result in the output (starts with: '" + std::string(text.substr(0, 80)) + "')");
 }
 
 }  // namespace bh::analysis

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/base/expected.h"
+#include "base/expected.h"
 
 namespace bh::analysis {
 
@@ -38,9 +38,9 @@ struct FioDirection {
   std::uint64_t total_ios = 0;
   std::uint64_t io_bytes = 0;
   double iops = 0;
-  std::uint64_t bw_bytes = 0;  ///< bytes per second
+  std::uint64_t bw_bytes = 0;    ///< bytes per second
   std::uint64_t runtime_ms = 0;  ///< how long the job ran in this direction
-  FioLatency clat;  ///< completion latency: from submission to completion
+  FioLatency clat;               ///< completion latency: from submission to completion
 };
 
 /// One job (or group, with group_reporting) of a fio run.

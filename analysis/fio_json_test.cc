@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/base/files.h"
+#include "util/files.h"
 
 namespace bh::analysis {
 namespace {

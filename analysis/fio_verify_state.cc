@@ -56,21 +56,19 @@ Expected<std::string_view> checked_body(std::string_view bytes) {
   }
   const auto version = load_le<std::uint64_t>(bytes, kVersionAt);
   if (version != kFioVerifyStateVersion) {
-    return state_error("version " + std::to_string(version) + ", expected " +
-                       std::to_string(kFioVerifyStateVersion));
+    return state_error("version " + std::to_string(version) + ", expected " + std::to_string(kFioVerifyStateVersion));
   }
   const auto size = load_le<std::uint64_t>(bytes, kSizeAt);
   const std::string_view body = bytes.substr(kFioVerifyStateHeaderSize);
   if (body.size() != size) {
-    return state_error(std::to_string(bytes.size()) + " bytes, expected " +
-                       expected_file_size(size) + " (the header's size is " + std::to_string(size) +
-                       ")");
+    return state_error(std::to_string(bytes.size()) + " bytes, expected " + expected_file_size(size) +
+                       " (the header's size is " + std::to_string(size) + ")");
   }
   const auto stored = load_le<std::uint64_t>(bytes, kCrcAt);
   const std::uint32_t computed = fio_crc32c(std::as_bytes(std::span(body.data(), body.size())));
   if (stored != computed) {
-    return state_error("crc mismatch: the header says " + hex(stored) + ", the " +
-                       std::to_string(size) + " bytes of state hash to " + hex(computed));
+    return state_error("crc mismatch: the header says " + hex(stored) + ", the " + std::to_string(size) +
+                       " bytes of state hash to " + hex(computed));
   }
   return body;
 }
@@ -86,9 +84,8 @@ Expected<void> check_layout(std::string_view body) {
   const std::uint64_t slots = std::uint64_t{depth} * files;
   const std::size_t comp_bytes = body.size() - kFioThreadIoListSize;
   if (comp_bytes % kFioFileCompSize != 0 || comp_bytes / kFioFileCompSize != slots) {
-    return state_error("size " + std::to_string(body.size()) + " does not match depth " +
-                       std::to_string(depth) + " and " + std::to_string(files) + " files (" +
-                       std::to_string(kFioThreadIoListSize) + " + " +
+    return state_error("size " + std::to_string(body.size()) + " does not match depth " + std::to_string(depth) +
+                       " and " + std::to_string(files) + " files (" + std::to_string(kFioThreadIoListSize) + " + " +
                        std::to_string(kFioFileCompSize) + " * " + std::to_string(depth) + " * " +
                        std::to_string(files) + " bytes)");
   }
@@ -104,8 +101,7 @@ Expected<std::string> job_name(std::string_view body) {
   const std::string_view field = body.substr(kNameAt, kNameSize);
   const std::size_t end = field.find('\0');
   if (end == std::string_view::npos) {
-    return state_error("the job name is not NUL-terminated within its " +
-                       std::to_string(kNameSize) + " bytes");
+    return state_error("the job name is not NUL-terminated within its " + std::to_string(kNameSize) + " bytes");
   }
   return std::string(field.substr(0, end));
 }
@@ -118,9 +114,8 @@ Expected<std::vector<std::uint64_t>> completed_offsets(std::string_view body, st
     const std::size_t at = kFioThreadIoListSize + i * kFioFileCompSize;
     const auto fileno = load_le<std::uint64_t>(body, at);
     if (fileno >= files) {
-      return state_error("completion " + std::to_string(i) + " names file " +
-                         std::to_string(fileno) + " but the job has " + std::to_string(files) +
-                         " files");
+      return state_error("completion " + std::to_string(i) + " names file " + std::to_string(fileno) +
+                         " but the job has " + std::to_string(files) + " files");
     }
     offsets.push_back(load_le<std::uint64_t>(body, at + 8));
   }

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/base/expected.h"
+#include "base/expected.h"
 
 namespace bh::analysis {
 

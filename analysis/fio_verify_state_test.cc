@@ -5,7 +5,7 @@
 #include <span>
 
 #include "analysis/fio_block_format.h"
-#include "harness/base/files.h"
+#include "util/files.h"
 
 namespace bh::analysis {
 namespace {
@@ -94,12 +94,9 @@ TEST(FioVerifyState, CrcIsFioCrc32cOfTheStateZeroExtended) {
 
 TEST(FioVerifyState, RejectsTruncatedAndOverlongFiles) {
   const std::string bytes = race_writer();
-  EXPECT_EQ(error_of(bytes.substr(0, 191)),
-            "fio verify state: 191 bytes, expected 192 (the header's size is 168)");
-  EXPECT_EQ(error_of(bytes + '\0'),
-            "fio verify state: 193 bytes, expected 192 (the header's size is 168)");
-  EXPECT_EQ(error_of(bytes.substr(0, 10)),
-            "fio verify state: 10 bytes, expected at least 24 (the header)");
+  EXPECT_EQ(error_of(bytes.substr(0, 191)), "fio verify state: 191 bytes, expected 192 (the header's size is 168)");
+  EXPECT_EQ(error_of(bytes + '\0'), "fio verify state: 193 bytes, expected 192 (the header's size is 168)");
+  EXPECT_EQ(error_of(bytes.substr(0, 10)), "fio verify state: 10 bytes, expected at least 24 (the header)");
   EXPECT_EQ(error_of(""), "fio verify state: 0 bytes, expected at least 24 (the header)");
 }
 
@@ -112,8 +109,7 @@ TEST(FioVerifyState, RejectsAnotherVersion) {
 TEST(FioVerifyState, RejectsAFlippedByte) {
   std::string bytes = race_writer();
   bytes[kBody + 0x58] ^= 0x01;  // "writer" -> "vriter"
-  EXPECT_NE(error_of(bytes).find("crc mismatch: the header says 0xc1f59dd2, the 168 bytes"),
-            std::string::npos);
+  EXPECT_NE(error_of(bytes).find("crc mismatch: the header says 0xc1f59dd2, the 168 bytes"), std::string::npos);
   bytes = race_writer();
   bytes[0x10] ^= 0x01;  // the crc itself
   EXPECT_NE(error_of(bytes).find("crc mismatch"), std::string::npos);
@@ -122,25 +118,21 @@ TEST(FioVerifyState, RejectsAFlippedByte) {
 TEST(FioVerifyState, RejectsASizeThatDoesNotFitDepthAndFiles) {
   std::string bytes = race_writer();
   put_u32(bytes, kBody + 0x08, 2);  // depth 2 would need 184 bytes
-  EXPECT_EQ(
-      error_of(resealed(bytes)),
-      "fio verify state: size 168 does not match depth 2 and 1 files (152 + 16 * 2 * 1 bytes)");
-  EXPECT_NE(error_of(resealed(bytes.substr(0, 100))).find("size 76 is smaller than fio's 152"),
-            std::string::npos);
+  EXPECT_EQ(error_of(resealed(bytes)),
+            "fio verify state: size 168 does not match depth 2 and 1 files (152 + 16 * 2 * 1 bytes)");
+  EXPECT_NE(error_of(resealed(bytes.substr(0, 100))).find("size 76 is smaller than fio's 152"), std::string::npos);
 }
 
 TEST(FioVerifyState, RejectsMoreCompletionsThanSlots) {
   std::string bytes = race_writer();
   put_u64(bytes, kBody + 0x00, 2);
-  EXPECT_EQ(error_of(resealed(bytes)),
-            "fio verify state: no_comps 2 is more than depth * nofiles = 1");
+  EXPECT_EQ(error_of(resealed(bytes)), "fio verify state: no_comps 2 is more than depth * nofiles = 1");
 }
 
 TEST(FioVerifyState, RejectsACompletionOfAnotherFile) {
   std::string bytes = race_writer();
   put_u64(bytes, kBody + kFioThreadIoListSize, 3);
-  EXPECT_EQ(error_of(resealed(bytes)),
-            "fio verify state: completion 0 names file 3 but the job has 1 files");
+  EXPECT_EQ(error_of(resealed(bytes)), "fio verify state: completion 0 names file 3 but the job has 1 files");
 }
 
 TEST(FioVerifyState, RejectsANameWithoutItsNul) {

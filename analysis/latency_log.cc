@@ -24,9 +24,7 @@ namespace {
 // fccp's CSVReader<6> chops, trims and parses all six columns in separate passes: 60 % more
 // instructions, a quarter less speed (README, "Latency-log parser benchmark").
 
-std::string at(const std::string& name, unsigned line) {
-  return name + ":" + std::to_string(line) + ": ";
-}
+std::string at(const std::string& name, unsigned line) { return name + ":" + std::to_string(line) + ": "; }
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
@@ -38,8 +36,7 @@ bool fio_writes(std::size_t columns, LogOffset offset) {
 
 std::string wrong_layout(std::size_t columns, LogOffset offset) {
   return std::to_string(columns) + " columns, but fio writes " +
-         (offset == LogOffset::kPresent ? "6 (5 before fio 3.18) with"
-                                        : "5 (4 before fio 3.18) without") +
+         (offset == LogOffset::kPresent ? "6 (5 before fio 3.18) with" : "5 (4 before fio 3.18) without") +
          " log_offset=1";
 }
 
@@ -55,8 +52,8 @@ std::string field_text(const char* field) {
 struct ScannedLine {
   static constexpr int kNumbers = 3;  ///< time, value, direction; the rest are only counted
   std::uint64_t numbers[kNumbers] = {};
-  std::size_t columns = 0;            ///< 0 for a blank line
-  const char* bad_field = nullptr;    ///< the first of the numbers that is not one
+  std::size_t columns = 0;          ///< 0 for a blank line
+  const char* bad_field = nullptr;  ///< the first of the numbers that is not one
   int bad_index = 0;
 };
 
@@ -135,17 +132,17 @@ class LogParser {
       columns_ = scanned.columns;
       expected_lines_ = bytes_ / (std::strlen(line) + 1) + 1;
     }
-    if (columns_ == 0) error_ = wrong_layout(scanned.columns, offset_);
+    if (columns_ == 0)
+      error_ = wrong_layout(scanned.columns, offset_);
     else if (scanned.columns != columns_)
-      error_ = std::string(scanned.columns < columns_ ? "fewer" : "more") +
-               " columns than the first line";
+      error_ = std::string(scanned.columns < columns_ ? "fewer" : "more") + " columns than the first line";
     else if (scanned.bad_field)
       error_ = std::string(kNames[scanned.bad_index]) + " '" + field_text(scanned.bad_field) +
                "' is not an unsigned 64-bit number";
     else if (scanned.numbers[2] > 2)
-      error_ = "direction " + std::to_string(scanned.numbers[2]) +
-               " is none of 0 (read), 1 (write), 2 (trim)";
-    else return true;  // a good first line
+      error_ = "direction " + std::to_string(scanned.numbers[2]) + " is none of 0 (read), 1 (write), 2 (trim)";
+    else
+      return true;  // a good first line
     error_ = at(name_, number) + error_;
     return false;
   }
@@ -199,15 +196,12 @@ std::size_t LatencyLog::total_samples() const { return read.size() + write.size(
 Expected<LatencyLog> parse_latency_log_file(const std::string& path, LogOffset offset) {
   std::error_code unknown_size;  // then nothing is reserved; opening reports the problem
   const auto bytes = std::filesystem::file_size(path, unknown_size);
-  return parse_lines(path, offset, unknown_size ? 0 : bytes,
-                     [&] { return std::make_unique<io::LineReader>(path); });
+  return parse_lines(path, offset, unknown_size ? 0 : bytes, [&] { return std::make_unique<io::LineReader>(path); });
 }
 
-Expected<LatencyLog> parse_latency_log(std::string_view text, const std::string& name,
-                                       LogOffset offset) {
-  return parse_lines(name, offset, text.size(), [&] {
-    return std::make_unique<io::LineReader>(name, text.data(), text.data() + text.size());
-  });
+Expected<LatencyLog> parse_latency_log(std::string_view text, const std::string& name, LogOffset offset) {
+  return parse_lines(name, offset, text.size(),
+                     [&] { return std::make_unique<io::LineReader>(name, text.data(), text.data() + text.size()); });
 }
 
 }  // namespace bh::analysis

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/base/expected.h"
+#include "base/expected.h"
 
 namespace bh::analysis {
 
@@ -49,8 +49,7 @@ struct LatencyLog {
 /// `offset`; every line must have that many. Time and value must be unsigned 64-bit decimal
 /// numbers and direction 0, 1 or 2; the other columns are only counted. Errors name the
 /// file, and the line when it is the content that is wrong: "path:line: what".
-Expected<LatencyLog> parse_latency_log_file(const std::string& path,
-                                            LogOffset offset = LogOffset::kPresent);
+Expected<LatencyLog> parse_latency_log_file(const std::string& path, LogOffset offset = LogOffset::kPresent);
 
 /// Parses `text` exactly as parse_latency_log_file parses a file called `name` holding it.
 Expected<LatencyLog> parse_latency_log(std::string_view text, const std::string& name = "<memory>",

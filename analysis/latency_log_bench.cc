@@ -28,7 +28,7 @@
 #pragma GCC diagnostic pop
 
 #include "analysis/latency_log.h"
-#include "harness/base/temp_dir.h"
+#include "util/temp_dir.h"
 
 namespace {
 using bh::analysis::IoDirection;
@@ -128,8 +128,10 @@ std::string take_flag(int& argc, char** argv, const char* name) {
   std::string value;
   int kept = 1;
   for (int i = 1; i < argc; ++i) {
-    if (std::strncmp(argv[i], name, std::strlen(name)) == 0) value = argv[i] + std::strlen(name);
-    else argv[kept++] = argv[i];
+    if (std::strncmp(argv[i], name, std::strlen(name)) == 0)
+      value = argv[i] + std::strlen(name);
+    else
+      argv[kept++] = argv[i];
   }
   argc = kept;
   return value;
@@ -147,8 +149,8 @@ bool parsers_agree(const std::string& path) {
     std::cerr << "latency_log_bench: " << parsed.error().message << '\n';
     return false;
   }
-  const bool same = same_samples(parsed.value(), parse_naively(path)) &&
-                    same_samples(parsed.value(), parse_with_csv_reader(path));
+  const bool same =
+      same_samples(parsed.value(), parse_naively(path)) && same_samples(parsed.value(), parse_with_csv_reader(path));
   if (!same) std::cerr << "latency_log_bench: the parsers disagree on " << path << '\n';
   return same;
 }
@@ -168,10 +170,8 @@ int main(int argc, char** argv) {
   if (!parsers_agree(path)) return 1;
   const auto bytes = static_cast<std::int64_t>(std::filesystem::file_size(path));
   benchmark::AddCustomContext("log_bytes", std::to_string(bytes));
-  benchmark::RegisterBenchmark("parse_latency_log_file", bench_parser, path, bytes)
-      ->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("naive_getline_stoull", bench<decltype(&parse_naively)>,
-                               &parse_naively, path, bytes)
+  benchmark::RegisterBenchmark("parse_latency_log_file", bench_parser, path, bytes)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("naive_getline_stoull", bench<decltype(&parse_naively)>, &parse_naively, path, bytes)
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("fccp_csv_reader_6_columns", bench<decltype(&parse_with_csv_reader)>,
                                &parse_with_csv_reader, path, bytes)

@@ -6,14 +6,12 @@
 #include <numeric>
 
 #include "analysis/fio_json.h"
-#include "harness/base/files.h"
+#include "util/files.h"
 
 namespace bh::analysis {
 namespace {
 
-std::string fixture_path(const std::string& name) {
-  return std::string(BH_SOURCE_DIR) + "/tests/fixtures/fio/" + name;
-}
+std::string fixture_path(const std::string& name) { return std::string(BH_SOURCE_DIR) + "/tests/fixtures/fio/" + name; }
 
 LatencyLog parsed(std::string_view text, LogOffset offset = LogOffset::kPresent) {
   auto log = parse_latency_log(text, "test.log", offset);
@@ -51,8 +49,8 @@ TEST(ParseLatencyLog, AgreesWithFiosJsonForTheSameRun) {
   auto report = parse_fio_json(read_file(fixture_path("time-based-3.33.json")).value());
   ASSERT_TRUE(log && report);
   const auto& job = report.value().jobs[0];
-  for (const auto& [samples, direction] : {std::pair{&log.value().read, &job.read},
-                                           std::pair{&log.value().write, &job.write}}) {
+  for (const auto& [samples, direction] :
+       {std::pair{&log.value().read, &job.read}, std::pair{&log.value().write, &job.write}}) {
     const auto& ns = samples->latency_ns;
     EXPECT_EQ(ns.size(), direction->total_ios);
     EXPECT_EQ(*std::min_element(ns.begin(), ns.end()), direction->clat.min_ns);
@@ -72,8 +70,7 @@ TEST(ParseLatencyLog, ReadsAHexPriorityColumn) {
 }
 
 TEST(ParseLatencyLog, ReadsALogWithoutOffsets) {
-  auto log =
-      parse_latency_log_file(fixture_path("log-no-offset-3.33_clat.2.log"), LogOffset::kAbsent);
+  auto log = parse_latency_log_file(fixture_path("log-no-offset-3.33_clat.2.log"), LogOffset::kAbsent);
   ASSERT_TRUE(log) << log.error().message;
   EXPECT_EQ(log.value().read.size(), 41u);
   EXPECT_EQ(log.value().read.time_ms.back(), 1000u);
@@ -81,8 +78,8 @@ TEST(ParseLatencyLog, ReadsALogWithoutOffsets) {
 }
 
 TEST(ParseLatencyLog, AcceptsEveryLayoutFioWrites) {
-  EXPECT_EQ(parsed("1, 10, 0, 4096, 0, 0\n").read.size(), 1u);  // 3.33, log_offset=1
-  EXPECT_EQ(parsed("1, 10, 0, 4096, 0\n").read.size(), 1u);     // before 3.18, log_offset=1
+  EXPECT_EQ(parsed("1, 10, 0, 4096, 0, 0\n").read.size(), 1u);                   // 3.33, log_offset=1
+  EXPECT_EQ(parsed("1, 10, 0, 4096, 0\n").read.size(), 1u);                      // before 3.18, log_offset=1
   EXPECT_EQ(parsed("1, 10, 0, 4096, 0\n", LogOffset::kAbsent).read.size(), 1u);  // 3.33
   EXPECT_EQ(parsed("1, 10, 0, 4096\n", LogOffset::kAbsent).read.size(), 1u);     // before 3.18
 }
@@ -104,8 +101,7 @@ TEST(ParseLatencyLog, ErrorsNameTheFileAndLine) {
             "test.log:2: value 'x1' is not an unsigned 64-bit number");
   EXPECT_EQ(error_of("1, 10, 0, 4096, 0, 0\n\n2, -5, 0, 4096, 0, 0\n"),
             "test.log:3: value '-5' is not an unsigned 64-bit number");
-  EXPECT_EQ(error_of("1, 10, 0, 4096, 0, 0\n2, 20, 0, 4096, 0\n"),
-            "test.log:2: fewer columns than the first line");
+  EXPECT_EQ(error_of("1, 10, 0, 4096, 0, 0\n2, 20, 0, 4096, 0\n"), "test.log:2: fewer columns than the first line");
   EXPECT_EQ(error_of("1, 10, 0, 4096, 0, 0\n2, 20, 0, 4096, 0, 0, 7\n"),
             "test.log:2: more columns than the first line");
   EXPECT_EQ(error_of("1, 10, 0, 4096, 0, 0\n2, 20, 3, 4096, 0, 0\n"),
@@ -120,24 +116,19 @@ TEST(ParseLatencyLog, ReadsTheWholeUnsigned64BitRange) {
   EXPECT_EQ(log.write.latency_ns, (std::vector<std::uint64_t>{42}));
   EXPECT_EQ(error_of("18446744073709551616, 1, 0, 4096, 0, 0\n"),
             "test.log:1: time '18446744073709551616' is not an unsigned 64-bit number");
-  EXPECT_EQ(error_of("1, 2 3, 0, 4096, 0, 0\n"),
-            "test.log:1: value '2 3' is not an unsigned 64-bit number");
-  EXPECT_EQ(error_of("1, , 0, 4096, 0, 0\n"),
-            "test.log:1: value '' is not an unsigned 64-bit number");
+  EXPECT_EQ(error_of("1, 2 3, 0, 4096, 0, 0\n"), "test.log:1: value '2 3' is not an unsigned 64-bit number");
+  EXPECT_EQ(error_of("1, , 0, 4096, 0, 0\n"), "test.log:1: value '' is not an unsigned 64-bit number");
 }
 
 TEST(ParseLatencyLog, AColumnCountFioNeverWritesIsAnError) {
-  EXPECT_EQ(error_of("\n1, 10, 0\n"),
-            "test.log:2: 3 columns, but fio writes 6 (5 before fio 3.18) with log_offset=1");
-  EXPECT_NE(error_of("1, 10, 0, 4096, 0, 0\n", LogOffset::kAbsent).find("6 columns"),
-            std::string::npos);
+  EXPECT_EQ(error_of("\n1, 10, 0\n"), "test.log:2: 3 columns, but fio writes 6 (5 before fio 3.18) with log_offset=1");
+  EXPECT_NE(error_of("1, 10, 0, 4096, 0, 0\n", LogOffset::kAbsent).find("6 columns"), std::string::npos);
 }
 
 TEST(ParseLatencyLog, AMissingFileIsAnErrorNamingIt) {
   auto log = parse_latency_log_file("/nonexistent/x_clat.1.log");
   ASSERT_FALSE(log);
-  EXPECT_EQ(log.error().message.rfind("/nonexistent/x_clat.1.log: cannot open", 0), 0u)
-      << log.error().message;
+  EXPECT_EQ(log.error().message.rfind("/nonexistent/x_clat.1.log: cannot open", 0), 0u) << log.error().message;
 }
 
 }  // namespace

@@ -25,8 +25,7 @@ std::vector<CdfPoint> thin(const std::vector<CdfPoint>& steps, std::size_t max_p
   std::vector<CdfPoint> points;
   points.reserve(max_points);
   const std::size_t last = steps.size() - 1, intervals = max_points - 1;
-  for (std::size_t k = 0; k <= intervals; ++k)
-    points.push_back(steps[(k * last + intervals / 2) / intervals]);
+  for (std::size_t k = 0; k <= intervals; ++k) points.push_back(steps[(k * last + intervals / 2) / intervals]);
   return points;
 }
 
@@ -39,8 +38,7 @@ double statistic_of(std::span<const std::uint64_t> sorted_ns, BinStatistic stati
 
 }  // namespace
 
-std::optional<std::uint64_t> percentile_of_sorted(std::span<const std::uint64_t> sorted_ns,
-                                                  double percentile) {
+std::optional<std::uint64_t> percentile_of_sorted(std::span<const std::uint64_t> sorted_ns, double percentile) {
   if (sorted_ns.empty()) return std::nullopt;
   const double n = static_cast<double>(sorted_ns.size());
   // The epsilon keeps 99.9 % of 1000 samples at rank 999 despite 99.9 * 1000 / 100 > 999.
@@ -54,13 +52,11 @@ std::vector<CdfPoint> latency_cdf(std::vector<std::uint64_t> latency_ns, std::si
   return thin(distinct_steps(latency_ns), std::max<std::size_t>(max_points, 2));
 }
 
-std::vector<TimeBin> latency_time_series(const LatencySamples& samples, std::uint64_t bin_ms,
-                                         BinStatistic statistic) {
+std::vector<TimeBin> latency_time_series(const LatencySamples& samples, std::uint64_t bin_ms, BinStatistic statistic) {
   bin_ms = std::max<std::uint64_t>(bin_ms, 1);
   // (bin, latency) pairs sorted: each bin's latencies end up adjacent and ascending.
   std::vector<std::pair<std::uint64_t, std::uint64_t>> binned(samples.size());
-  for (std::size_t i = 0; i < samples.size(); ++i)
-    binned[i] = {samples.time_ms[i] / bin_ms, samples.latency_ns[i]};
+  for (std::size_t i = 0; i < samples.size(); ++i) binned[i] = {samples.time_ms[i] / bin_ms, samples.latency_ns[i]};
   std::sort(binned.begin(), binned.end());
 
   std::vector<TimeBin> series;
@@ -69,8 +65,7 @@ std::vector<TimeBin> latency_time_series(const LatencySamples& samples, std::uin
     latencies.clear();
     for (end = begin; end < binned.size() && binned[end].first == binned[begin].first; ++end)
       latencies.push_back(binned[end].second);
-    series.push_back(
-        {binned[begin].first * bin_ms, latencies.size(), statistic_of(latencies, statistic)});
+    series.push_back({binned[begin].first * bin_ms, latencies.size(), statistic_of(latencies, statistic)});
   }
   return series;
 }

@@ -14,8 +14,7 @@ namespace bh::analysis {
 /// The nearest-rank percentile of ascending `sorted_ns`: the smallest sample with at least
 /// `percentile` % (0-100) of the samples at or below it; nullopt when there are none.
 /// Unlike fio's JSON percentiles (histogram buckets) it is always one of the samples.
-std::optional<std::uint64_t> percentile_of_sorted(std::span<const std::uint64_t> sorted_ns,
-                                                  double percentile);
+std::optional<std::uint64_t> percentile_of_sorted(std::span<const std::uint64_t> sorted_ns, double percentile);
 
 /// One step of an empirical CDF: `fraction` (0-1] of the samples took at most `latency_ns`.
 struct CdfPoint {
@@ -53,7 +52,6 @@ struct TimeBin {
 /// `samples` in bins of `bin_ms` (taken as at least 1) from time 0, in time order, each
 /// reporting `statistic` (percentiles by nearest rank). Bins without I/O are left out, so a
 /// stall shows as a gap in start_ms rather than as a zero latency.
-std::vector<TimeBin> latency_time_series(const LatencySamples& samples, std::uint64_t bin_ms,
-                                         BinStatistic statistic);
+std::vector<TimeBin> latency_time_series(const LatencySamples& samples, std::uint64_t bin_ms, BinStatistic statistic);
 
 }  // namespace bh::analysis

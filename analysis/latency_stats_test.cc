@@ -6,14 +6,12 @@
 #include <cmath>
 
 #include "analysis/fio_json.h"
-#include "harness/base/files.h"
+#include "util/files.h"
 
 namespace bh::analysis {
 namespace {
 
-std::string fixture_path(const std::string& name) {
-  return std::string(BH_SOURCE_DIR) + "/tests/fixtures/fio/" + name;
-}
+std::string fixture_path(const std::string& name) { return std::string(BH_SOURCE_DIR) + "/tests/fixtures/fio/" + name; }
 
 using Ns = std::vector<std::uint64_t>;
 
@@ -45,8 +43,7 @@ TEST(PercentileOfSorted, IsCloseToFiosHistogramPercentilesForTheSameRun) {
 }
 
 TEST(LatencyCdf, HasOnePointPerDistinctLatency) {
-  EXPECT_EQ(latency_cdf({30, 10, 20, 10}, 100),
-            (std::vector<CdfPoint>{{10, 0.5}, {20, 0.75}, {30, 1.0}}));
+  EXPECT_EQ(latency_cdf({30, 10, 20, 10}, 100), (std::vector<CdfPoint>{{10, 0.5}, {20, 0.75}, {30, 1.0}}));
   EXPECT_TRUE(latency_cdf({}, 100).empty());
 }
 
@@ -58,8 +55,7 @@ TEST(LatencyCdf, ThinsToMaxPointsKeepingBothEnds) {
   EXPECT_EQ(cdf.front().latency_ns, 0u);
   EXPECT_EQ(cdf.back(), (CdfPoint{50000, 1.0}));
   EXPECT_EQ(cdf[50].latency_ns, 25000u);
-  EXPECT_TRUE(std::is_sorted(cdf.begin(), cdf.end(),
-                             [](auto& a, auto& b) { return a.fraction < b.fraction; }));
+  EXPECT_TRUE(std::is_sorted(cdf.begin(), cdf.end(), [](auto& a, auto& b) { return a.fraction < b.fraction; }));
   EXPECT_EQ(latency_cdf(ns, 0).size(), 2u);
 }
 

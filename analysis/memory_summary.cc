@@ -21,16 +21,13 @@ struct SampleView {
   const Json* slab_kb = nullptr;  ///< null when the sample has none
 };
 
-std::string section_name(Section section) {
-  return section == Section::kMeminfo ? "meminfo" : "slab_kb";
-}
+std::string section_name(Section section) { return section == Section::kMeminfo ? "meminfo" : "slab_kb"; }
 
 Expected<SampleView> view_of(const Json& sample, std::string label, bool needs_time) {
   const auto where = "memory " + label + ": ";
   if (!sample.is_object()) return fail(where + "not a JSON object");
   const auto meminfo = sample.find("meminfo");
-  if (meminfo == sample.end() || !meminfo->is_object())
-    return fail(where + "no \"meminfo\" object");
+  if (meminfo == sample.end() || !meminfo->is_object()) return fail(where + "no \"meminfo\" object");
   SampleView view{std::move(label), 0, &*meminfo, nullptr};
   if (const auto slab = sample.find("slab_kb"); slab != sample.end()) {
     if (!slab->is_object()) return fail(where + "\"slab_kb\" is not an object");
@@ -61,8 +58,7 @@ Expected<Kib> kib_at(const SampleView& view, Section section, const std::string&
   if (!object) return Kib{};
   const auto value = object->find(key);
   if (value == object->end()) return Kib{};
-  const bool natural = value->is_number_unsigned() ||
-                       (value->is_number_integer() && value->get<std::int64_t>() >= 0);
+  const bool natural = value->is_number_unsigned() || (value->is_number_integer() && value->get<std::int64_t>() >= 0);
   if (natural) return Kib{value->get<std::uint64_t>()};
   return fail("memory " + view.label + ": " + section_name(section) + "." + key +
               " is not a non-negative integer: " + value->dump());
@@ -80,8 +76,8 @@ std::int64_t extra_use(Growth growth, std::uint64_t baseline, std::uint64_t extr
 
 /// `key` of `section` over the phase; nullopt when the baseline or every sample lacks it.
 Expected<std::optional<SourceSummary>> summarize_source(const SampleView& baseline,
-                                                        const std::vector<SampleView>& samples,
-                                                        Section section, const std::string& key) {
+                                                        const std::vector<SampleView>& samples, Section section,
+                                                        const std::string& key) {
   const Growth growth = section == Section::kMeminfo ? growth_of_meminfo_key(key) : Growth::kUp;
   auto base = kib_at(baseline, section, key);
   if (!base) return base.error();
@@ -98,9 +94,8 @@ Expected<std::optional<SourceSummary>> summarize_source(const SampleView& baseli
   return summary;
 }
 
-Expected<SourceMap> summarize_section(const SampleView& baseline,
-                                      const std::vector<SampleView>& samples, Section section,
-                                      const std::set<std::string>& keys) {
+Expected<SourceMap> summarize_section(const SampleView& baseline, const std::vector<SampleView>& samples,
+                                      Section section, const std::set<std::string>& keys) {
   SourceMap sources;
   for (const std::string& key : keys) {
     auto summary = summarize_source(baseline, samples, section, key);
@@ -111,8 +106,7 @@ Expected<SourceMap> summarize_section(const SampleView& baseline,
 }
 
 /// Every slab cache named in the baseline or in a sample.
-std::set<std::string> cache_names(const SampleView& baseline,
-                                  const std::vector<SampleView>& samples) {
+std::set<std::string> cache_names(const SampleView& baseline, const std::vector<SampleView>& samples) {
   std::set<std::string> names;
   const auto add = [&](const SampleView& view) {
     if (!view.slab_kb) return;
@@ -140,12 +134,9 @@ Json section_json(const SourceMap& sources) {
 
 }  // namespace
 
-Growth growth_of_meminfo_key(std::string_view key) {
-  return key == "MemAvailable" ? Growth::kDown : Growth::kUp;
-}
+Growth growth_of_meminfo_key(std::string_view key) { return key == "MemAvailable" ? Growth::kDown : Growth::kUp; }
 
-Expected<MemorySummary> summarize_memory(const nlohmann::json& baseline,
-                                         const nlohmann::json& samples) {
+Expected<MemorySummary> summarize_memory(const nlohmann::json& baseline, const nlohmann::json& samples) {
   auto base = view_of(baseline, "baseline", false);
   if (!base) return base.error();
   auto views = views_of(samples);
@@ -159,9 +150,7 @@ Expected<MemorySummary> summarize_memory(const nlohmann::json& baseline,
   return MemorySummary{std::move(meminfo).value(), std::move(slab).value()};
 }
 
-bool is_bcache_cache(std::string_view cache) {
-  return cache.starts_with("bcache") || cache.starts_with("bch_");
-}
+bool is_bcache_cache(std::string_view cache) { return cache.starts_with("bcache") || cache.starts_with("bch_"); }
 
 SourceMap top_slab_caches(const SourceMap& slab, std::size_t n) {
   std::vector<std::pair<std::int64_t, std::string>> ranked;  // (-extra_use_kib, name)
@@ -173,8 +162,7 @@ SourceMap top_slab_caches(const SourceMap& slab, std::size_t n) {
       ranked.emplace_back(-source->extra_use_kib, name);
   }
   std::sort(ranked.begin(), ranked.end());
-  for (std::size_t i = 0; i < std::min(n, ranked.size()); ++i)
-    top.emplace(ranked[i].second, slab.at(ranked[i].second));
+  for (std::size_t i = 0; i < std::min(n, ranked.size()); ++i) top.emplace(ranked[i].second, slab.at(ranked[i].second));
   return top;
 }
 

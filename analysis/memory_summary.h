@@ -6,19 +6,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
-#include "harness/base/expected.h"
+#include "base/expected.h"
 
 namespace bh::analysis {
 
 /// The /proc/meminfo keys summarised, in report order.
-inline constexpr std::array<std::string_view, 5> kMeminfoKeys = {
-    "MemAvailable", "Slab", "SUnreclaim", "Percpu", "VmallocUsed"};
+inline constexpr std::array<std::string_view, 5> kMeminfoKeys = {"MemAvailable", "Slab", "SUnreclaim", "Percpu",
+                                                                 "VmallocUsed"};
 
 /// Which way a source moves when the kernel uses more memory.
 enum class Growth {
@@ -61,8 +60,7 @@ struct MemorySummary {
 /// Fails, naming the sample index (or "baseline") and the key, when `samples` is not an
 /// array, a sample has no "meminfo" object or no numeric "t_s", "slab_kb" is present but not
 /// an object, or a value read is not a non-negative integer.
-Expected<MemorySummary> summarize_memory(const nlohmann::json& baseline,
-                                         const nlohmann::json& samples);
+Expected<MemorySummary> summarize_memory(const nlohmann::json& baseline, const nlohmann::json& samples);
 
 /// Whether `cache` is one of bcache's own slab caches (its name starts "bcache" or "bch_").
 bool is_bcache_cache(std::string_view cache);

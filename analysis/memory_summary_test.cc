@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/base/files.h"
+#include "util/files.h"
 
 namespace bh::analysis {
 namespace {
@@ -34,8 +34,8 @@ TEST(GrowthOfMeminfoKey, IsDownOnlyForMemAvailable) {
 }
 
 TEST(SummarizeMemory, PeakIsTheLargestSampleAtItsFirstTime) {
-  const Json samples{sample(0.25, {{"Slab", 120}}), sample(0.5, {{"Slab", 150}}),
-                     sample(0.75, {{"Slab", 150}}), sample(1.0, {{"Slab", 130}})};
+  const Json samples{sample(0.25, {{"Slab", 120}}), sample(0.5, {{"Slab", 150}}), sample(0.75, {{"Slab", 150}}),
+                     sample(1.0, {{"Slab", 130}})};
   const auto summary = summarize_memory(baseline({{"Slab", 100}}), samples).value();
   EXPECT_EQ(summary.meminfo.at("Slab"), (SourceSummary{Growth::kUp, 100, 150, 0.5, 50}));
 }
@@ -44,22 +44,19 @@ TEST(SummarizeMemory, MemAvailablePeakUseIsItsMinimum) {
   const Json samples{sample(0.25, {{"MemAvailable", 900}}), sample(0.5, {{"MemAvailable", 700}}),
                      sample(0.75, {{"MemAvailable", 800}})};
   const auto summary = summarize_memory(baseline({{"MemAvailable", 1000}}), samples).value();
-  EXPECT_EQ(summary.meminfo.at("MemAvailable"),
-            (SourceSummary{Growth::kDown, 1000, 700, 0.5, 300}));
+  EXPECT_EQ(summary.meminfo.at("MemAvailable"), (SourceSummary{Growth::kDown, 1000, 700, 0.5, 300}));
 }
 
 TEST(SummarizeMemory, ExtraUseIsNegativeWhenUseOnlyFell) {
   const Json samples{sample(0.25, {{"SUnreclaim", 90}, {"MemAvailable", 1100}})};
-  const auto summary =
-      summarize_memory(baseline({{"SUnreclaim", 100}, {"MemAvailable", 1000}}), samples).value();
+  const auto summary = summarize_memory(baseline({{"SUnreclaim", 100}, {"MemAvailable", 1000}}), samples).value();
   EXPECT_EQ(summary.meminfo.at("SUnreclaim")->extra_use_kib, -10);
   EXPECT_EQ(summary.meminfo.at("MemAvailable")->extra_use_kib, -100);
 }
 
 TEST(SummarizeMemory, ASourceMissingFromTheBaselineOrEverySampleIsUnavailable) {
   const Json base = baseline({{"Slab", 100}, {"Percpu", 5}});
-  const Json samples{sample(0.25, {{"Slab", 110}, {"VmallocUsed", 7}}),
-                     sample(0.5, {{"VmallocUsed", 8}})};
+  const Json samples{sample(0.25, {{"Slab", 110}, {"VmallocUsed", 7}}), sample(0.5, {{"VmallocUsed", 8}})};
   const auto summary = summarize_memory(base, samples).value();
   ASSERT_EQ(summary.meminfo.size(), kMeminfoKeys.size());
   EXPECT_EQ(summary.meminfo.at("Slab"), (SourceSummary{Growth::kUp, 100, 110, 0.25, 10}));
@@ -81,8 +78,7 @@ TEST(SummarizeMemory, SummarisesEverySlabCacheSeen) {
 }
 
 TEST(SummarizeMemory, NoSamplesLeaveEverySourceUnavailable) {
-  const auto summary =
-      summarize_memory(baseline({{"Slab", 100}}, {{"dentry", 5}}), Json::array()).value();
+  const auto summary = summarize_memory(baseline({{"Slab", 100}}, {{"dentry", 5}}), Json::array()).value();
   for (const auto& [key, source] : summary.meminfo) EXPECT_EQ(source, std::nullopt) << key;
   EXPECT_EQ(summary.slab.at("dentry"), std::nullopt);
 }
@@ -92,16 +88,14 @@ TEST(SummarizeMemory, ErrorsNameTheSampleAndTheKey) {
   EXPECT_EQ(error_of(base, Json::object()), "memory samples: not a JSON array");
   EXPECT_EQ(error_of(base, Json{sample(0.25, Json::object()), Json{{"t_s", 0.5}}}),
             "memory sample 1: no \"meminfo\" object");
-  EXPECT_EQ(error_of(Json{{"meminfo", 3}}, Json::array()),
-            "memory baseline: no \"meminfo\" object");
+  EXPECT_EQ(error_of(Json{{"meminfo", 3}}, Json::array()), "memory baseline: no \"meminfo\" object");
   EXPECT_EQ(error_of(base, Json{sample(0.25, {{"Slab", "lots"}})}),
             "memory sample 0: meminfo.Slab is not a non-negative integer: \"lots\"");
   EXPECT_EQ(error_of(baseline({{"Slab", -1}}), Json::array()),
             "memory baseline: meminfo.Slab is not a non-negative integer: -1");
   EXPECT_EQ(error_of(base, Json{sample(0.25, Json::object(), {{"dentry", 1.5}})}),
             "memory sample 0: slab_kb.dentry is not a non-negative integer: 1.5");
-  EXPECT_EQ(error_of(base, Json{Json{{"meminfo", Json::object()}}}),
-            "memory sample 0: no numeric \"t_s\"");
+  EXPECT_EQ(error_of(base, Json{Json{{"meminfo", Json::object()}}}), "memory sample 0: no numeric \"t_s\"");
   EXPECT_EQ(error_of(base, Json{sample(0.25, Json::object(), Json::array())}),
             "memory sample 0: \"slab_kb\" is not an object");
   EXPECT_EQ(error_of(base, Json{7}), "memory sample 0: not a JSON object");
@@ -149,10 +143,8 @@ TEST(ToJson, NamesMemAvailablesExtremeAsAMinimum) {
 TEST(SummarizeMemory, OfRealProcFilesFindsTheLoadsPeaks) {
   const Json phase = fixture();
   const auto summary = summarize_memory(phase["baseline"], phase["samples"]).value();
-  EXPECT_EQ(summary.meminfo.at("MemAvailable"),
-            (SourceSummary{Growth::kDown, 24043740, 23908664, 2.31, 135076}));
-  EXPECT_EQ(summary.meminfo.at("Slab"),
-            (SourceSummary{Growth::kUp, 266760, 294344, 2.56, 27584}));
+  EXPECT_EQ(summary.meminfo.at("MemAvailable"), (SourceSummary{Growth::kDown, 24043740, 23908664, 2.31, 135076}));
+  EXPECT_EQ(summary.meminfo.at("Slab"), (SourceSummary{Growth::kUp, 266760, 294344, 2.56, 27584}));
   EXPECT_EQ(summary.meminfo.at("Percpu"), (SourceSummary{Growth::kUp, 760, 760, 0.24, 0}));
   EXPECT_EQ(summary.slab.size(), 235u);
   EXPECT_EQ(summary.slab.at("dentry")->extra_use_kib, 3729);

@@ -21,8 +21,7 @@ struct Block {
 auto region_error(const std::string& what) { return fail("power cut classifier: " + what); }
 
 std::string range_text(const WriteRecord& write) {
-  return "[" + std::to_string(write.offset) + ", " + std::to_string(write.offset + write.length) +
-         ")";
+  return "[" + std::to_string(write.offset) + ", " + std::to_string(write.offset + write.length) + ")";
 }
 
 /// The generation of the block's pattern, 0 when it has none.
@@ -37,12 +36,10 @@ Expected<void> check_spans(const PowerCutRegion& region) {
                         std::to_string(region.backing.size()) + " bytes from the backing device");
   }
   if (region.served.size() % kFioBlockSize != 0) {
-    return region_error(std::to_string(region.served.size()) +
-                        " bytes is not a whole number of 4096-byte blocks");
+    return region_error(std::to_string(region.served.size()) + " bytes is not a whole number of 4096-byte blocks");
   }
   if (region.start_offset % kFioBlockSize != 0) {
-    return region_error("start offset " + std::to_string(region.start_offset) +
-                        " is not 4096-aligned");
+    return region_error("start offset " + std::to_string(region.start_offset) + " is not 4096-aligned");
   }
   return outcome::success();
 }
@@ -60,8 +57,7 @@ Expected<std::vector<WriteRecord>> sorted_writes(std::span<const WriteRecord> wr
             [](const WriteRecord& a, const WriteRecord& b) { return a.offset < b.offset; });
   for (std::size_t i = 1; i < sorted.size(); ++i) {
     if (sorted[i].offset < sorted[i - 1].offset + sorted[i - 1].length) {
-      return region_error("write records " + range_text(sorted[i - 1]) + " and " +
-                          range_text(sorted[i]) + " overlap");
+      return region_error("write records " + range_text(sorted[i - 1]) + " and " + range_text(sorted[i]) + " overlap");
     }
   }
   return sorted;
@@ -69,9 +65,8 @@ Expected<std::vector<WriteRecord>> sorted_writes(std::span<const WriteRecord> wr
 
 /// The zone of `offset` among writes sorted by offset.
 Zone zone_of(const std::vector<WriteRecord>& sorted, std::uint64_t offset) {
-  auto after =
-      std::upper_bound(sorted.begin(), sorted.end(), offset,
-                       [](std::uint64_t at, const WriteRecord& w) { return at < w.offset; });
+  auto after = std::upper_bound(sorted.begin(), sorted.end(), offset,
+                                [](std::uint64_t at, const WriteRecord& w) { return at < w.offset; });
   if (after == sorted.begin()) return Zone::kUnwritten;
   const WriteRecord& write = *std::prev(after);
   if (offset >= write.offset + write.length) return Zone::kUnwritten;
@@ -82,23 +77,18 @@ Zone zone_of(const std::vector<WriteRecord>& sorted, std::uint64_t offset) {
 class Tally {
  public:
   Tally(const PowerCutRegion& region, std::size_t max_examples)
-      : old_gen_(region.old_generation),
-        new_gen_(region.new_generation),
-        max_examples_(max_examples) {}
+      : old_gen_(region.old_generation), new_gen_(region.new_generation), max_examples_(max_examples) {}
 
   void acknowledged(const Block& block) {
     ++result_.acknowledged_blocks;
     switch (classify_served(block.served, block.offset, new_gen_)) {
-      case ServedKind::kCurrent:
-        return;
+      case ServedKind::kCurrent: return;
       case ServedKind::kOlder:
         note(result_.stale_blocks_after_power_cut, result_.stale_examples, block, new_gen_);
         if (intact_generation_at(block.backing, block.offset) != new_gen_) ++result_.lost_writes;
         return;
-      case ServedKind::kNewer:
-        return note(result_.newer_blocks, result_.newer_examples, block, new_gen_);
-      default:
-        return note(result_.torn_blocks, result_.torn_examples, block, new_gen_);
+      case ServedKind::kNewer: return note(result_.newer_blocks, result_.newer_examples, block, new_gen_);
+      default: return note(result_.torn_blocks, result_.torn_examples, block, new_gen_);
     }
   }
 
@@ -127,8 +117,7 @@ class Tally {
   PowerCutClassification& result() { return result_; }
 
  private:
-  void note(std::uint64_t& count, std::vector<BlockExample>& examples, const Block& block,
-            unsigned expected_gen) {
+  void note(std::uint64_t& count, std::vector<BlockExample>& examples, const Block& block, unsigned expected_gen) {
     ++count;
     if (examples.size() >= max_examples_) return;
     examples.push_back({block.offset, expected_gen, pattern_generation_of(block.served),
@@ -143,15 +132,13 @@ class Tally {
 
 void count_writes(PowerCutClassification& result, std::span<const WriteRecord> writes) {
   for (const WriteRecord& write : writes) {
-    ++(write.state == WriteState::kAcknowledged ? result.acknowledged_writes
-                                                : result.in_flight_writes);
+    ++(write.state == WriteState::kAcknowledged ? result.acknowledged_writes : result.in_flight_writes);
   }
 }
 
 }  // namespace
 
-Expected<PowerCutClassification> classify_after_power_cut(const PowerCutRegion& region,
-                                                          std::size_t max_examples) {
+Expected<PowerCutClassification> classify_after_power_cut(const PowerCutRegion& region, std::size_t max_examples) {
   if (auto spans = check_spans(region); !spans) return spans.error();
   auto writes = sorted_writes(region.writes);
   if (!writes) return writes.error();
@@ -160,15 +147,9 @@ Expected<PowerCutClassification> classify_after_power_cut(const PowerCutRegion& 
     const Block block{region.start_offset + at, region.served.subspan(at, kFioBlockSize),
                       region.backing.subspan(at, kFioBlockSize)};
     switch (zone_of(writes.value(), block.offset)) {
-      case Zone::kAcknowledged:
-        tally.acknowledged(block);
-        break;
-      case Zone::kInFlight:
-        tally.in_flight(block);
-        break;
-      case Zone::kUnwritten:
-        tally.unwritten(block);
-        break;
+      case Zone::kAcknowledged: tally.acknowledged(block); break;
+      case Zone::kInFlight: tally.in_flight(block); break;
+      case Zone::kUnwritten: tally.unwritten(block); break;
     }
     ++tally.result().blocks_checked;
   }

@@ -11,7 +11,7 @@
 
 #include "analysis/block_classifier.h"
 #include "analysis/write_completions.h"
-#include "harness/base/expected.h"
+#include "base/expected.h"
 
 namespace bh::analysis {
 
@@ -60,8 +60,7 @@ struct PowerCutClassification {
 /// Classifies every block of the region. Fails (naming the sizes or offsets) when the
 /// spans differ in size or are not whole blocks, the start is not 4 KiB-aligned, or a
 /// write record is not on 4 KiB boundaries or overlaps another.
-Expected<PowerCutClassification> classify_after_power_cut(const PowerCutRegion& region,
-                                                          std::size_t max_examples = 10);
+Expected<PowerCutClassification> classify_after_power_cut(const PowerCutRegion& region, std::size_t max_examples = 10);
 
 /// The classification as JSON: the struct's counters under their snake_case names and
 /// stale_examples, torn_examples and newer_examples arrays of

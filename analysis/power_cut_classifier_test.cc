@@ -6,7 +6,7 @@
 #include <set>
 
 #include "analysis/fio_block_format.h"
-#include "harness/base/files.h"
+#include "util/files.h"
 
 namespace bh::analysis {
 namespace {
@@ -14,9 +14,7 @@ namespace {
 constexpr std::uint64_t kStart = 1 << 20;  // the region starts 1 MiB into /dev/bcache0
 constexpr std::uint64_t kBlock = kFioBlockSize;
 
-std::span<const std::byte> bytes_of(const std::string& text) {
-  return std::as_bytes(std::span<const char>(text));
-}
+std::span<const std::byte> bytes_of(const std::string& text) { return std::as_bytes(std::span<const char>(text)); }
 
 /// Eight blocks at kStart as a clean cut leaves them: blocks 0-3 an acknowledged write and
 /// 4-5 an in-flight one, both already holding generation 2 on both copies; blocks 6-7
@@ -32,9 +30,7 @@ struct Disk {
   static void put(std::string& image, std::size_t index, const std::string& block) {
     image.replace(index * kBlock, kBlock, block);
   }
-  PowerCutRegion region() const {
-    return {bytes_of(served), bytes_of(backing), kStart, writes, 1, 2};
-  }
+  PowerCutRegion region() const { return {bytes_of(served), bytes_of(backing), kStart, writes, 1, 2}; }
   PowerCutClassification classify(std::size_t max_examples = 10) const {
     auto result = classify_after_power_cut(region(), max_examples);
     EXPECT_TRUE(result) << result.error().message;
@@ -150,8 +146,7 @@ TEST(ClassifyAfterPowerCut, RejectsMismatchedOrPartialSpans) {
   region.backing = region.backing.first(6000);
   result = classify_after_power_cut(region);
   ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().message,
-            "power cut classifier: 6000 bytes is not a whole number of 4096-byte blocks");
+  EXPECT_EQ(result.error().message, "power cut classifier: 6000 bytes is not a whole number of 4096-byte blocks");
   region = disk.region();
   region.start_offset = 512;
   EXPECT_FALSE(classify_after_power_cut(region));
@@ -175,11 +170,9 @@ TEST(ClassifyAfterPowerCut, RealFioBlocksWithAWriterCutMidWay) {
   // tests/fixtures/blocks: generation 1 everywhere, then generation 2 over 16..48 KiB in
   // 8 KiB writes. A state saying 4 writes issued, the 2nd (at 24 KiB) the newest done.
   const std::string real =
-      read_file(std::string(BH_SOURCE_DIR) + "/tests/fixtures/blocks/fio-gen1-gen2-64k.bin")
-          .value();
+      read_file(std::string(BH_SOURCE_DIR) + "/tests/fixtures/blocks/fio-gen1-gen2-64k.bin").value();
   const SequentialWriter writer{16384, 32768, 8192};
-  const auto writes =
-      writes_from_verify_state({"writer", 0, 1, 1, 4, {16384 + 8192}}, writer).value();
+  const auto writes = writes_from_verify_state({"writer", 0, 1, 1, 4, {16384 + 8192}}, writer).value();
   auto result = classify_after_power_cut({bytes_of(real), bytes_of(real), 0, writes, 1, 2});
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_EQ(result.value().blocks_checked, 16u);

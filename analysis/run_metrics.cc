@@ -6,7 +6,7 @@
 #include "analysis/latency_log.h"
 #include "analysis/latency_stats.h"
 #include "analysis/memory_summary.h"
-#include "harness/base/files.h"
+#include "util/files.h"
 
 namespace bh::analysis {
 namespace fs = std::filesystem;
@@ -45,8 +45,8 @@ std::vector<std::uint64_t> sorted_latencies(const std::vector<LatencyLog>& logs,
 }
 
 /// The percentiles of one direction: fio's own when one job did its I/O, else from the logs.
-void add_percentiles(Json& latency, const std::vector<const FioDirection*>& jobs,
-                     const std::vector<LatencyLog>& logs, IoDirection direction) {
+void add_percentiles(Json& latency, const std::vector<const FioDirection*>& jobs, const std::vector<LatencyLog>& logs,
+                     IoDirection direction) {
   if (jobs.size() == 1) {
     for (double p : kSummaryPercentiles) {
       if (auto ns = jobs.front()->clat.percentile_ns(p)) latency[percentile_key(p)] = us(static_cast<double>(*ns));
@@ -121,7 +121,8 @@ void add_allocinfo(Json& out, const Json& baseline, const Json& samples) {
       peak_t_s = sample.value("t_s", 0.0);
     }
   }
-  out["allocinfo"] = {{"baseline_kib", *base}, {"peak_kib", peak},
+  out["allocinfo"] = {{"baseline_kib", *base},
+                      {"peak_kib", peak},
                       {"peak_minus_baseline_kib", static_cast<std::int64_t>(peak) - static_cast<std::int64_t>(*base)},
                       {"peak_t_s", peak_t_s}};
 }

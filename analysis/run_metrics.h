@@ -12,14 +12,13 @@
 ///                         phase of the run (optional)
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "analysis/fio_json.h"
-#include "analysis/report_model.h"
-#include "harness/base/expected.h"
+#include "analysis/run_series.h"
+#include "base/expected.h"
 
 namespace bh::analysis {
 

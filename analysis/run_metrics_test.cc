@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "analysis/latency_log.h"
-#include "harness/base/files.h"
-#include "harness/base/temp_dir.h"
+#include "util/files.h"
+#include "util/temp_dir.h"
 
 namespace bh::analysis {
 namespace {
@@ -76,10 +76,12 @@ TEST(FioMetrics, SeveralJobsInOneDirectionTakePercentilesFromTheLogsAndAddUpIops
     report.jobs.push_back(job);
   }
   // Ten reads of 1..10 µs over two logs: nearest-rank p50 is 5 µs, p90 9 µs, p99 10 µs.
-  auto first = parse_latency_log("1, 1000, 0, 4096, 0, 0\n2, 2000, 0, 4096, 0, 0\n3, 3000, 0, 4096, 0, 0\n"
-                                 "4, 4000, 0, 4096, 0, 0\n5, 5000, 0, 4096, 0, 0\n");
-  auto second = parse_latency_log("1, 6000, 0, 4096, 0, 0\n2, 7000, 0, 4096, 0, 0\n3, 8000, 0, 4096, 0, 0\n"
-                                  "4, 9000, 0, 4096, 0, 0\n5, 10000, 0, 4096, 0, 0\n");
+  auto first = parse_latency_log(
+      "1, 1000, 0, 4096, 0, 0\n2, 2000, 0, 4096, 0, 0\n3, 3000, 0, 4096, 0, 0\n"
+      "4, 4000, 0, 4096, 0, 0\n5, 5000, 0, 4096, 0, 0\n");
+  auto second = parse_latency_log(
+      "1, 6000, 0, 4096, 0, 0\n2, 7000, 0, 4096, 0, 0\n3, 8000, 0, 4096, 0, 0\n"
+      "4, 9000, 0, 4096, 0, 0\n5, 10000, 0, 4096, 0, 0\n");
   ASSERT_TRUE(first && second);
   const Json m = fio_metrics(report, {first.value(), second.value()});
   const Json& read = m["latency_us"]["read"];

@@ -25,8 +25,7 @@ std::vector<WriteRecord> writes_up_to(const SequentialWriter& writer, std::uint6
   std::vector<WriteRecord> writes;
   writes.reserve(issued);
   for (std::uint64_t i = 0; i < issued; ++i) {
-    writes.push_back(
-        write_at(writer, i, i < acknowledged ? WriteState::kAcknowledged : WriteState::kInFlight));
+    writes.push_back(write_at(writer, i, i < acknowledged ? WriteState::kAcknowledged : WriteState::kInFlight));
   }
   return writes;
 }
@@ -47,18 +46,16 @@ Expected<void> check_shape(const FioVerifyState& state, const SequentialWriter& 
 /// The index of the write starting at `offset`, when it is one of the writer's.
 Expected<std::uint64_t> write_index(const SequentialWriter& writer, std::uint64_t offset) {
   const std::uint64_t end = writer.write_offset + writer.write_size;
-  if (offset < writer.write_offset || offset >= end ||
-      (offset - writer.write_offset) % writer.io_size != 0) {
+  if (offset < writer.write_offset || offset >= end || (offset - writer.write_offset) % writer.io_size != 0) {
     return writes_error("completed offset " + std::to_string(offset) + " is not a write of " +
-                        std::to_string(writer.io_size) + " bytes in [" +
-                        std::to_string(writer.write_offset) + ", " + std::to_string(end) + ")");
+                        std::to_string(writer.io_size) + " bytes in [" + std::to_string(writer.write_offset) + ", " +
+                        std::to_string(end) + ")");
   }
   return (offset - writer.write_offset) / writer.io_size;
 }
 
 /// How many writes the newest completion vouches for (0 when none completed yet).
-Expected<std::uint64_t> acknowledged_count(const FioVerifyState& state,
-                                           const SequentialWriter& writer) {
+Expected<std::uint64_t> acknowledged_count(const FioVerifyState& state, const SequentialWriter& writer) {
   for (const std::uint64_t offset : state.completed_write_offsets) {
     if (auto index = write_index(writer, offset); !index) return index.error();
   }
@@ -66,16 +63,14 @@ Expected<std::uint64_t> acknowledged_count(const FioVerifyState& state,
   return write_index(writer, state.completed_write_offsets.front()).value() + 1;
 }
 
-Expected<void> check_issued(const FioVerifyState& state, std::uint64_t acknowledged,
-                            std::uint64_t writes) {
+Expected<void> check_issued(const FioVerifyState& state, std::uint64_t acknowledged, std::uint64_t writes) {
   if (state.issued_writes < acknowledged) {
     return writes_error("issued_writes " + std::to_string(state.issued_writes) + " is below the " +
-                        std::to_string(acknowledged) +
-                        " writes its newest completion acknowledges");
+                        std::to_string(acknowledged) + " writes its newest completion acknowledges");
   }
   if (state.issued_writes > writes) {
-    return writes_error("issued_writes " + std::to_string(state.issued_writes) +
-                        " is above the writer's " + std::to_string(writes) + " writes");
+    return writes_error("issued_writes " + std::to_string(state.issued_writes) + " is above the writer's " +
+                        std::to_string(writes) + " writes");
   }
   return outcome::success();
 }

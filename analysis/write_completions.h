@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "analysis/fio_verify_state.h"
-#include "harness/base/expected.h"
+#include "base/expected.h"
 
 namespace bh::analysis {
 

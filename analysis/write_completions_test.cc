@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "harness/base/files.h"
+#include "util/files.h"
 
 namespace bh::analysis {
 namespace {
@@ -14,8 +14,7 @@ constexpr std::uint64_t kIo = 128 * 1024;
 constexpr SequentialWriter kRaceWriter{0, 16 << 20, kIo};
 
 FioVerifyState fixture_state(const std::string& name) {
-  const auto bytes =
-      read_file(std::string(BH_SOURCE_DIR) + "/tests/fixtures/verify-state/" + name).value();
+  const auto bytes = read_file(std::string(BH_SOURCE_DIR) + "/tests/fixtures/verify-state/" + name).value();
   return parse_fio_verify_state(bytes).value();
 }
 
@@ -25,8 +24,7 @@ FioVerifyState writer_state(std::uint64_t issued, std::vector<std::uint64_t> com
 }
 
 std::size_t count(const std::vector<WriteRecord>& writes, WriteState state) {
-  return std::count_if(writes.begin(), writes.end(),
-                       [state](const WriteRecord& w) { return w.state == state; });
+  return std::count_if(writes.begin(), writes.end(), [state](const WriteRecord& w) { return w.state == state; });
 }
 
 std::string error_of(const FioVerifyState& state, const SequentialWriter& writer = kRaceWriter) {
@@ -37,8 +35,7 @@ std::string error_of(const FioVerifyState& state, const SequentialWriter& writer
 
 TEST(WritesFromVerifyState, RealRaceWriterCutAfterItsThirtyFirstWrite) {
   // numberio 31, newest completion 3932160 = write 31's offset: all 31 acknowledged.
-  auto writes = writes_from_verify_state(fixture_state("race-trigger/local-writer-0-verify.state"),
-                                         kRaceWriter);
+  auto writes = writes_from_verify_state(fixture_state("race-trigger/local-writer-0-verify.state"), kRaceWriter);
   ASSERT_TRUE(writes) << writes.error().message;
   ASSERT_EQ(writes.value().size(), 31u);
   EXPECT_EQ(count(writes.value(), WriteState::kAcknowledged), 31u);
@@ -49,8 +46,7 @@ TEST(WritesFromVerifyState, RealRaceWriterCutAfterItsThirtyFirstWrite) {
 TEST(WritesFromVerifyState, RealWriterCutWithAWriteInFlight) {
   // numberio 349, newest completion 45481984 = write 348's offset: write 349 in flight.
   const SequentialWriter writer{0, 512 << 20, kIo};
-  auto writes =
-      writes_from_verify_state(fixture_state("in-flight/local-writer-0-verify.state"), writer);
+  auto writes = writes_from_verify_state(fixture_state("in-flight/local-writer-0-verify.state"), writer);
   ASSERT_TRUE(writes) << writes.error().message;
   ASSERT_EQ(writes.value().size(), 349u);
   EXPECT_EQ(count(writes.value(), WriteState::kAcknowledged), 348u);
@@ -60,8 +56,7 @@ TEST(WritesFromVerifyState, RealWriterCutWithAWriteInFlight) {
 }
 
 TEST(WritesFromVerifyState, RealFinishedWriterMatchesAllWritesAcknowledged) {
-  auto writes =
-      writes_from_verify_state(fixture_state("finished/local-writer-0-verify.state"), kRaceWriter);
+  auto writes = writes_from_verify_state(fixture_state("finished/local-writer-0-verify.state"), kRaceWriter);
   ASSERT_TRUE(writes) << writes.error().message;
   const auto all = all_writes_acknowledged(kRaceWriter);
   ASSERT_EQ(writes.value().size(), all.size());
@@ -101,10 +96,8 @@ TEST(WritesFromVerifyState, RejectsOffsetsOffTheGrid) {
   EXPECT_EQ(error_of(writer_state(2, {4096})),
             "writer's verify state: completed offset 4096 is not a write of 131072 bytes in "
             "[0, 16777216)");
-  EXPECT_NE(error_of(writer_state(2, {16 << 20})).find("completed offset 16777216"),
-            std::string::npos);
-  EXPECT_NE(error_of(writer_state(2, {kIo}), {1 << 20, 1 << 20, kIo}).find("offset 131072"),
-            std::string::npos);
+  EXPECT_NE(error_of(writer_state(2, {16 << 20})).find("completed offset 16777216"), std::string::npos);
+  EXPECT_NE(error_of(writer_state(2, {kIo}), {1 << 20, 1 << 20, kIo}).find("offset 131072"), std::string::npos);
 }
 
 TEST(WritesFromVerifyState, RejectsImpossibleIssueCounts) {
@@ -116,8 +109,7 @@ TEST(WritesFromVerifyState, RejectsImpossibleIssueCounts) {
 }
 
 TEST(WritesFromVerifyState, RejectsAZeroIoSize) {
-  EXPECT_EQ(error_of(writer_state(1, {}), {0, 1 << 20, 0}),
-            "writer's verify state: the writer's io_size is 0");
+  EXPECT_EQ(error_of(writer_state(1, {}), {0, 1 << 20, 0}), "writer's verify state: the writer's io_size is 0");
 }
 
 TEST(AllWritesAcknowledged, CoversTheRangeFrontToBack) {

@@ -9,8 +9,8 @@
 #include <regex>
 #include <sstream>
 
-#include "harness/base/files.h"
 #include "tests/vm_test_support.h"
+#include "util/files.h"
 
 namespace bh::testing {
 namespace {

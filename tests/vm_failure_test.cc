@@ -1,16 +1,15 @@
 // What the harness does when things go wrong (ctest label `vm` where a guest boots): a clear
 // error, a non-zero exit, and no QEMU process left behind.
-#include <signal.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <boost/process.hpp>
 #include <fstream>
 #include <thread>
 
-#include "harness/base/files.h"
 #include "tests/vm_test_support.h"
+#include "util/files.h"
 
 namespace bh::testing {
 namespace {
@@ -45,7 +44,8 @@ TEST(CliErrors, CorruptDebIsRefusedBeforeAnyBoot) {
   TempDir dir("bh-cli");
   const auto deb = dir.path() / "linux-image-broken.deb";
   std::ofstream(deb) << "!<arch>\nthis is not a debian package";
-  auto result = run_cli({"fio", smoke_job_path(), "--kernel", "deb:" + deb.string(), "--out", (dir.path() / "run").string()});
+  auto result =
+      run_cli({"fio", smoke_job_path(), "--kernel", "deb:" + deb.string(), "--out", (dir.path() / "run").string()});
   EXPECT_NE(result.exit_code, 0);
   EXPECT_THAT(result.output, HasSubstr(deb.string()));
   EXPECT_EQ(recorded_qemu_pid(dir.path() / "run"), 0);
@@ -76,10 +76,10 @@ struct BootingCli {
   TempDir dir{"bh-cli"};
   boost::process::child child;
 
-  BootingCli() : child(BH_CLI_PATH, "fio", smoke_job_path(), "--accel", "tcg", "--out",
-                       (dir.path() / "run").string(),
-                       boost::process::std_out > (dir.path() / "out.txt").string(),
-                       boost::process::std_err > (dir.path() / "err.txt").string()) {}
+  BootingCli()
+      : child(BH_CLI_PATH, "fio", smoke_job_path(), "--accel", "tcg", "--out", (dir.path() / "run").string(),
+              boost::process::std_out > (dir.path() / "out.txt").string(),
+              boost::process::std_err > (dir.path() / "err.txt").string()) {}
 
   int wait_for_qemu() {
     for (int i = 0; i < 600; ++i) {

@@ -7,11 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
-#include "harness/base/files.h"
 #include "tests/vm_test_support.h"
+#include "util/files.h"
 
 namespace bh::testing {
 namespace {
@@ -45,15 +44,13 @@ Expected<BuiltModule> noop_module() {
                             .stdout_file = dir.path() / "stdout",
                             .timeout = std::chrono::minutes(20)});
   std::cerr << "build-bcache-module took "
-            << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
-            << " s\n"
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s\n"
             << (result ? result.value().output : result.error().message);
   if (!result) return built.emplace(fail(result.error().message));
   auto printed = read_file(dir.path() / "stdout");
   const auto spec = last_line(printed ? printed.value() : "");
   if (result.value().exit_code != 0 || !spec.starts_with("module:")) {
-    return built.emplace(fail("build-bcache-module failed (exit " +
-                              std::to_string(result.value().exit_code) +
+    return built.emplace(fail("build-bcache-module failed (exit " + std::to_string(result.value().exit_code) +
                               "): " + tail_lines(result.value().output, 10)));
   }
   const auto at = spec.find("@debian:");
@@ -71,14 +68,12 @@ TEST(ModuleKernel, ThePatchedModuleIsTheOneTheGuestLoads) {
   ASSERT_TRUE(guest) << guest.error().message;
   const auto patched = prepared(module.value().spec);
   ASSERT_TRUE(patched) << patched.error().message;
-  EXPECT_THAT(patched.value().kernel.source,
-              StartsWith("bcache.ko from " + module.value().module.string()));
+  EXPECT_THAT(patched.value().kernel.source, StartsWith("bcache.ko from " + module.value().module.string()));
   EXPECT_NE(patched.value().kernel.modules_dir, stock.value().kernel.modules_dir);
   EXPECT_EQ(guest.value().session->report().guest_release, stock.value().kernel.release);
   auto& agent = guest.value().session->agent();
   auto parameter = agent.read_file("/sys/module/bcache/parameters/bh_noop");
-  ASSERT_TRUE(parameter) << "the guest's bcache has no bh_noop: not the patched module; "
-                         << parameter.error().message;
+  ASSERT_TRUE(parameter) << "the guest's bcache has no bh_noop: not the patched module; " << parameter.error().message;
   EXPECT_EQ(parameter.value(), "N\n");
   EXPECT_EQ(guest.value().bcache.readback.at("state"), "clean");
   auto off = guest.value().session->power_off();
@@ -103,7 +98,6 @@ TEST(ModuleKernel, AMissingModuleIsNamed) {
   EXPECT_THAT(result.output, HasSubstr("module file /nonexistent/bcache.ko"));
   EXPECT_THAT(result.output, HasSubstr("does not exist"));
 }
-
 
 /// Runs `bcache-harness compare ARGS --out DIR/out` and returns its compare.json.
 nlohmann::json compare_json(const std::vector<std::string>& args, const fs::path& dir, int expected_exit,
@@ -178,9 +172,9 @@ TEST(Compare, StockAgainstBackportRunsEndToEnd) {
 }
 
 TEST(Compare, AnUnknownMetricThresholdIsAUsageError) {
-  const auto result = run_cli({"compare", "--baseline", "debian:stock", "--candidate", "debian:stock",
-                               "--metric-threshold", "latency.p99=5"},
-                              std::chrono::seconds(30));
+  const auto result = run_cli(
+      {"compare", "--baseline", "debian:stock", "--candidate", "debian:stock", "--metric-threshold", "latency.p99=5"},
+      std::chrono::seconds(30));
   EXPECT_EQ(result.exit_code, 2) << result.output;
   EXPECT_THAT(result.output, HasSubstr("unknown metric 'latency.p99'"));
 }

@@ -8,8 +8,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "harness/base/files.h"
 #include "tests/vm_test_support.h"
+#include "util/files.h"
 
 namespace bh::testing {
 namespace {
@@ -38,9 +38,10 @@ struct PerfRunOutput {
 PerfRunOutput run_perf() {
   PerfRunOutput result;
   result.dir = std::make_unique<TempDir>("bh-perf");
-  const auto cli = run_cli({"run", "--accel", "tcg", "--scenario", "perf-randread-seqwrite", "--seed", "3", "--perf-warmup",
-                            "2", "--perf-runtime", std::to_string(kRuntimeS), "--out", result.out().string()},
-                           600s);
+  const auto cli =
+      run_cli({"run", "--accel", "tcg", "--scenario", "perf-randread-seqwrite", "--seed", "3", "--perf-warmup", "2",
+               "--perf-runtime", std::to_string(kRuntimeS), "--out", result.out().string()},
+              600s);
   result.exit_code = cli.exit_code;
   result.output = cli.output;
   if (auto text = read_file(result.out() / "summary.json")) result.summary = Json::parse(text.value(), nullptr, false);
@@ -78,7 +79,8 @@ void expect_counters_per_phase(const PerfRunOutput& first) {
   // bcache marks every read it serves as a hit or a miss (bypass_* for reads it bypasses),
   // so once its accounting has settled the counters must add up to fio's reads exactly.
   const double reads_counted = measure["cache_hits"].get<double>() + measure["cache_misses"].get<double>() +
-                               measure["cache_bypass_hits"].get<double>() + measure["cache_bypass_misses"].get<double>();
+                               measure["cache_bypass_hits"].get<double>() +
+                               measure["cache_bypass_misses"].get<double>();
   EXPECT_EQ(reads_counted, first.run()["latency_us"]["read"]["samples"].get<double>()) << measure;
   // The writer's 128 KiB writes pass the 64 KiB cutoff: bcache counts them as bypassed.
   EXPECT_GT(measure["bypassed_bytes"].get<double>(), 0) << measure;
@@ -92,7 +94,8 @@ void expect_memory_samples(const PerfRunOutput& first) {
     SCOPED_TRACE(source);
     ASSERT_TRUE(memory["meminfo"][source].is_object());
     EXPECT_GT(memory["meminfo"][source]["baseline_kib"].get<double>(), 0);
-    EXPECT_GE(memory["meminfo"][source]["peak_kib"].get<double>(), memory["meminfo"][source]["baseline_kib"].get<double>());
+    EXPECT_GE(memory["meminfo"][source]["peak_kib"].get<double>(),
+              memory["meminfo"][source]["baseline_kib"].get<double>());
   }
   EXPECT_TRUE(memory["meminfo"]["MemAvailable"].contains("min_kib"));
   EXPECT_GT(memory["bcache_module_kib"].get<double>(), 100) << "bcache.ko's core is a few hundred KiB";

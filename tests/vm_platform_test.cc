@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "analysis/fio_json.h"
-#include "harness/base/files.h"
 #include "tests/vm_test_support.h"
+#include "util/files.h"
 
 namespace bh::testing {
 namespace {
@@ -12,9 +12,7 @@ namespace {
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
-std::string smoke_job() {
-  return read_file(std::string(BH_SOURCE_DIR) + "/jobs/smoke-randread.fio").value();
-}
+std::string smoke_job() { return read_file(std::string(BH_SOURCE_DIR) + "/jobs/smoke-randread.fio").value(); }
 
 /// Provisioned with the requested mode and cutoff, a 5 s random-read job through
 /// /dev/bcache0 completes I/O, and the guest powers off cleanly.

@@ -5,15 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
-#include "harness/base/files.h"
-#include "harness/core/accel.h"
-#include "harness/core/doctor.h"
-#include "harness/core/race_run.h"
-#include "harness/core/scenario.h"
+#include "harness/runs/power_cut_run.h"
+#include "harness/runs/race_run.h"
+#include "harness/scenario/scenario.h"
+#include "harness/vm/accel.h"
+#include "harness/vm/doctor.h"
 #include "tests/vm_test_support.h"
+#include "util/files.h"
 
 namespace bh::testing {
 namespace {
@@ -41,10 +41,12 @@ std::vector<Json> cut(const std::string& scenario_name, PowerCutOptions options,
   HostAccelEnvironment accel(kvm_verdict_file(cache_root()));
   BootOptions boot;
   boot.accel = AccelRequest::kTcg;
-  RaceRunContext context{scenario.value(), guest.value(), run_dir, 5, boot, accel};
+  RunContext context{scenario.value(), guest.value(), run_dir, 5, boot, accel};
   context.power_cuts = options;
   context.after_cut = std::move(hook);
-  return run_power_cuts(context, race_s, kWriterIoSize);
+  std::vector<Json> cuts;
+  for (const auto& cut : run_power_cuts(context, race_s, kWriterIoSize)) cuts.push_back(to_json(cut));
+  return cuts;
 }
 
 TEST(PowerCut, StaleDataSurvivesACutRightAfterTheRaceAndTheSummarySaysSo) {
@@ -91,9 +93,8 @@ TEST(PowerCut, AControlShowsNothingAfterASysrqCutInsideItsRace) {
 }
 
 TEST(PowerCut, ATruncatedImageIsAnErrorNamingIt) {
-  const auto cuts = cut("race-seq-bypass", {1, false, CutMethod::kKill}, 2.0, [](RebootPlan& plan) {
-    std::filesystem::resize_file(plan.target.disks[1].image, 1 << 20);
-  });
+  const auto cuts = cut("race-seq-bypass", {1, false, CutMethod::kKill}, 2.0,
+                        [](RebootPlan& plan) { std::filesystem::resize_file(plan.target.disks[1].image, 1 << 20); });
   ASSERT_EQ(cuts.size(), 1u);
   EXPECT_EQ(cuts[0]["status"], "ERROR") << cuts[0].dump(2);
   EXPECT_THAT(cuts[0]["reason"].get<std::string>(), HasSubstr("backing.img is 1048576 bytes"));
@@ -118,8 +119,8 @@ TEST(PowerCut, ACacheDeviceBcacheRefusesIsAFailWithItsConsoleLines) {
 
 TEST(PowerCut, AGuestThatDoesNotComeBackIsAnErrorWithTheConsoleTail) {
   // The hook gives only the reboot 1.5 s to bring its agent up, far below a TCG boot (~6 s).
-  const auto cuts = cut(
-      "race-seq-bypass", {1, false, CutMethod::kKill}, 2.0, [](RebootPlan& plan) { plan.options.agent_timeout = 1500ms; });
+  const auto cuts = cut("race-seq-bypass", {1, false, CutMethod::kKill}, 2.0,
+                        [](RebootPlan& plan) { plan.options.agent_timeout = 1500ms; });
   ASSERT_EQ(cuts.size(), 1u);
   EXPECT_EQ(cuts[0]["status"], "ERROR") << cuts[0].dump(2);
   EXPECT_THAT(cuts[0]["reason"].get<std::string>(), HasSubstr("boot"));
@@ -134,8 +135,8 @@ TEST(PowerCut, AGuestThatDoesNotComeBackIsAnErrorWithTheConsoleTail) {
 TEST(PowerCut, LoopDevicesOrABadMethodAreUsageErrorsNamingTheProblem) {
   TempDir dir("bh-power-cut-usage");
   const auto out = dir.path() / "out";
-  const auto loop = run_cli({"run", "--scenario", "control-no-cache", "--power-cuts", "1", "--devices", "loop",
-                             "--out", out.string()});
+  const auto loop = run_cli(
+      {"run", "--scenario", "control-no-cache", "--power-cuts", "1", "--devices", "loop", "--out", out.string()});
   EXPECT_EQ(loop.exit_code, 2) << loop.output;
   EXPECT_THAT(loop.output, HasSubstr("power cuts need virtio devices"));
   EXPECT_FALSE(std::filesystem::exists(out)) << "nothing is left behind by a usage error";

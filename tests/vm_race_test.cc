@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/base/files.h"
 #include "tests/vm_test_support.h"
+#include "util/files.h"
 
 namespace bh::testing {
 namespace {
@@ -55,8 +55,8 @@ TEST(RaceVerdict, RaceScenariosFindStaleBlocksOnTheStockKernel) {
 
 TEST(RaceVerdict, ControlsFindNothing) {
   std::string output;
-  const auto summary = run_and_summarise({"--scenario", "control-no-cache", "--scenario", "control-disjoint", "--seed", "1"},
-                                         0, output);
+  const auto summary =
+      run_and_summarise({"--scenario", "control-no-cache", "--scenario", "control-disjoint", "--seed", "1"}, 0, output);
   ASSERT_TRUE(summary.is_object()) << output;
   EXPECT_EQ(summary["status"], "PASS");
   for (const auto& scenario : summary["scenarios"]) {

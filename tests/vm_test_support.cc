@@ -6,8 +6,8 @@
 #include <fstream>
 #include <mutex>
 
-#include "harness/base/files.h"
-#include "harness/core/doctor.h"
+#include "harness/vm/doctor.h"
+#include "util/files.h"
 
 namespace bh::testing {
 namespace fs = std::filesystem;
@@ -46,9 +46,9 @@ Expected<ProvisionedGuest> boot_provisioned(const std::string& spec, const Bcach
   HostAccelEnvironment accel(kvm_verdict_file(cache_root()));
   BootOptions options;
   options.accel = AccelRequest::kTcg;
-  auto session = GuestSession::boot({guest.value().boot_image(), guest.value().image.path,
-                                     guest.value().kernel.release, disks},
-                                    result.dir->path(), options, accel);
+  auto session =
+      GuestSession::boot({guest.value().boot_image(), guest.value().image.path, guest.value().kernel.release, disks},
+                         result.dir->path(), options, accel);
   if (!session) return session.error();
   result.session = std::move(session).value();
   Provisioner provisioner(result.session->agent());

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "harness/base/process_runner.h"
-#include "harness/base/temp_dir.h"
-#include "harness/core/guest_preparation.h"
-#include "harness/core/guest_session.h"
-#include "harness/core/provisioner.h"
+#include "harness/bcache/provisioner.h"
+#include "harness/vm/guest_preparation.h"
+#include "harness/vm/guest_session.h"
+#include "util/process_runner.h"
+#include "util/temp_dir.h"
 
 namespace bh::testing {
 
@@ -44,7 +44,6 @@ bool process_alive(int pid);
 int recorded_qemu_pid(const std::filesystem::path& run_dir);
 
 /// Runs the bcache-harness binary with `args`; its output and exit code.
-ProcessResult run_cli(const std::vector<std::string>& args,
-                      std::chrono::seconds timeout = std::chrono::seconds(300));
+ProcessResult run_cli(const std::vector<std::string>& args, std::chrono::seconds timeout = std::chrono::seconds(300));
 
 }  // namespace bh::testing

@@ -3,11 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "harness/base/error.h"
 #include "harness/cli/commands.h"
-#include "harness/cli/compare_command.h"
-#include "harness/cli/report_command.h"
-#include "harness/cli/run_command.h"
+#include "harness/exit/harness_error.h"
 
 namespace bh::cli {
 namespace {
@@ -29,13 +26,17 @@ struct GuestFlags {
 };
 
 void add_guest_flags(CLI::App& command, GuestFlags& flags) {
-  command.add_option("--kernel", flags.options.kernel_spec,
-                     "debian:stock | debian:RELEASE | deb:PATH | build:PATH | module:PATH@BASE (BASE's kernel with bcache.ko replaced by PATH)")->capture_default_str();
+  command
+      .add_option("--kernel", flags.options.kernel_spec,
+                  "debian:stock | debian:RELEASE | deb:PATH | build:PATH | module:PATH@BASE (BASE's kernel with "
+                  "bcache.ko replaced by PATH)")
+      ->capture_default_str();
   command.add_option("--accel", flags.accel, "auto | kvm | tcg")->capture_default_str();
   command.add_option("--devices", flags.devices, "virtio | loop (same as --set devices=...)");
   command.add_option("--set", flags.options.settings, settings_help());
   command.add_option("--out", flags.options.out_dir, "output directory (default runs/<command>-<time>)");
-  command.add_option("--boot-timeout", flags.boot_timeout_s, "seconds from QEMU start to the guest agent")->capture_default_str();
+  command.add_option("--boot-timeout", flags.boot_timeout_s, "seconds from QEMU start to the guest agent")
+      ->capture_default_str();
   command.add_option("--memory", flags.options.memory_mib, "guest memory in MiB")->capture_default_str();
 }
 
@@ -76,15 +77,18 @@ void add_run_flags(CLI::App& command, RunFlags& flags, int default_repeat = 1) {
       ->capture_default_str();
   command.add_flag("--power-cut-after-race", flags.options.power_cuts.after_race,
                    "one more cut right after the race's writes finished, before any shutdown");
-  command.add_option("--power-cut-method", flags.cut_method, "kill (QEMU is killed) or sysrq-b (the guest reboots unsynced)")
+  command
+      .add_option("--power-cut-method", flags.cut_method,
+                  "kill (QEMU is killed) or sysrq-b (the guest reboots unsynced)")
       ->check(CLI::IsMember({"kill", "sysrq-b"}))
       ->capture_default_str();
-  flags.warmup_option =
-      command.add_option("--perf-warmup", flags.perf_warmup_s,
-                         "seconds every perf scenario warms up (overrides its [perf] warmup_s; 0: none)")
-          ->check(CLI::Range(0, 86400));
-  flags.runtime_option = command.add_option("--perf-runtime", flags.perf_runtime_s,
-                                            "seconds every perf scenario is measured (overrides its [perf] runtime_s)")
+  flags.warmup_option = command
+                            .add_option("--perf-warmup", flags.perf_warmup_s,
+                                        "seconds every perf scenario warms up (overrides its [perf] warmup_s; 0: none)")
+                            ->check(CLI::Range(0, 86400));
+  flags.runtime_option = command
+                             .add_option("--perf-runtime", flags.perf_runtime_s,
+                                         "seconds every perf scenario is measured (overrides its [perf] runtime_s)")
                              ->check(CLI::Range(1, 86400));
 }
 
@@ -118,27 +122,33 @@ int run(int argc, char** argv) {
   fio->add_option("--fio-timeout", fio_timeout_s, "seconds fio may run")->capture_default_str();
 
   RunFlags run_flags;
-  auto* run = app.add_subcommand("run", "run race, control and perf scenarios; verdict PASS/FAIL/ERROR/SKIP per scenario");
+  auto* run =
+      app.add_subcommand("run", "run race, control and perf scenarios; verdict PASS/FAIL/ERROR/SKIP per scenario");
   add_run_flags(*run, run_flags);
 
   RunFlags compare_flags;
   CompareOptions compare_options;
   auto* compare = app.add_subcommand(
-      "compare", "the same scenarios and seeds on a baseline and a candidate kernel, interleaved; statistics and a verdict");
+      "compare",
+      "the same scenarios and seeds on a baseline and a candidate kernel, interleaved; statistics and a verdict");
   add_run_flags(*compare, compare_flags, 3);
   compare->remove_option(compare->get_option("--kernel"));
-  compare->add_option("--baseline", compare_options.baseline_spec, "kernel spec of the baseline (e.g. debian:stock)")->required();
-  compare->add_option("--candidate", compare_options.candidate_spec,
-                      "kernel spec of the candidate (e.g. module:PATH/bcache.ko@debian:stock)")
+  compare->add_option("--baseline", compare_options.baseline_spec, "kernel spec of the baseline (e.g. debian:stock)")
       ->required();
-  compare->add_option("--threshold", compare_options.threshold_percent,
-                      "percent a metric must change by, beyond its 95% interval, to count")
+  compare
+      ->add_option("--candidate", compare_options.candidate_spec,
+                   "kernel spec of the candidate (e.g. module:PATH/bcache.ko@debian:stock)")
+      ->required();
+  compare
+      ->add_option("--threshold", compare_options.threshold_percent,
+                   "percent a metric must change by, beyond its 95% interval, to count")
       ->capture_default_str();
   compare->add_option("--metric-threshold", compare_options.thresholds,
                       "METRIC=PERCENT for one metric, e.g. latency_us.read.p99=10 (repeatable)");
 
   std::string report_dir;
-  auto* report = app.add_subcommand("report", "re-render summary.json, report.html, report.md and junit.xml of a run directory");
+  auto* report =
+      app.add_subcommand("report", "re-render summary.json, report.html, report.md and junit.xml of a run directory");
   report->add_option("dir", report_dir, "a run directory (the --out of `run`)")->required();
 
   GuestFlags shell_flags;

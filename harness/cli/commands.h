@@ -1,42 +1,38 @@
 #pragma once
-/// The subcommands behind the CLI. Each returns the process exit code or throws HarnessError.
+/// The subcommands behind the CLI: each calls its room (runs/, reports/, vm/) and prints
+/// what came back. Each returns the process exit code or throws HarnessError.
 
 #include <chrono>
 #include <filesystem>
-#include <string>
-#include <vector>
 
-#include "harness/cli/progress.h"
-#include "harness/core/accel.h"
-#include "harness/core/bcache_settings.h"
-#include "harness/core/guest_session.h"
+#include "harness/runs/compare_run.h"
+#include "harness/runs/guest_options.h"
+#include "harness/runs/scenario_loop.h"
 
 namespace bh::cli {
-
-/// Options shared by every command that boots a guest.
-struct GuestOptions {
-  std::string kernel_spec = "debian:stock";
-  AccelRequest accel = AccelRequest::kAuto;
-  std::vector<std::string> settings;  ///< KEY=VALUE, in order (--devices is one of them)
-  std::filesystem::path out_dir;      ///< empty: runs/<command>-<time>
-  std::chrono::seconds boot_timeout{120};
-  int memory_mib = 1024;
-};
-
-/// The boot options the shared guest flags ask for.
-BootOptions boot_options(const GuestOptions& options);
 
 /// `doctor`: prints what is present and missing; 0 only if a run can start.
 int doctor_command();
 
-/// `image`: resolves the kernel and builds (or reuses) its guest image; prints size and time.
+/// `image`: resolves the kernel and builds (or reuses) its guest image; prints its JSON.
 int image_command(const GuestOptions& options);
 
-/// `fio JOBFILE`: boots, provisions, runs the job through /dev/bcache0, powers off.
-int fio_command(const GuestOptions& options, const std::filesystem::path& job_file,
-                std::chrono::seconds fio_timeout);
+/// `fio JOBFILE`: prints each job's I/O counts and where the results are.
+int fio_command(const GuestOptions& options, const std::filesystem::path& job_file, std::chrono::seconds fio_timeout);
 
 /// `shell`: boots, provisions and attaches the terminal to the guest console.
 int shell_command(const GuestOptions& options);
+
+/// `run`: prints the human summary and where report.html is; returns 0 (all PASS/SKIP),
+/// 1 (a FAIL) or 3 (an ERROR and no FAIL).
+int run_command(const RunOptions& options);
+
+/// `compare`: prints the comparison's summary; returns 0 PASS, 1 FAIL or REGRESSION, 3 ERROR.
+int compare_command(const CompareOptions& options);
+
+/// `report DIR`: re-renders summary.json, report.html, report.md and junit.xml of a run
+/// directory from its raw files and prints where they are. Exit 2 when DIR is not a run
+/// directory, 3 when a report cannot be rendered or written.
+int report_command(const std::filesystem::path& out_dir);
 
 }  // namespace bh::cli

@@ -1,8 +1,9 @@
 #include <iostream>
+#include <system_error>
 
-#include "harness/base/error.h"
-#include "harness/base/interrupt.h"
 #include "harness/cli/cli.h"
+#include "harness/exit/harness_error.h"
+#include "util/interrupt.h"
 
 int main(int argc, char** argv) {
   bh::install_interrupt_handlers();
@@ -11,6 +12,12 @@ int main(int argc, char** argv) {
   } catch (const bh::HarnessError& error) {
     std::cerr << "bcache-harness: error: " << error.what() << "\n";
     return static_cast<int>(error.code());
+  } catch (const bh::Interrupted&) {
+    std::cerr << "bcache-harness: error: interrupted\n";
+    return static_cast<int>(bh::ExitCode::kInterrupted);
+  } catch (const std::system_error& error) {
+    std::cerr << "bcache-harness: error: " << error.what() << "\n";
+    return static_cast<int>(bh::ExitCode::kError);
   } catch (const std::exception& error) {
     std::cerr << "bcache-harness: error: internal: " << error.what() << "\n";
     return static_cast<int>(bh::ExitCode::kError);

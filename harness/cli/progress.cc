@@ -26,17 +26,6 @@ std::size_t stderr_columns() {
 
 }  // namespace
 
-std::string format_position(const ProgressPosition& position) {
-  std::string where;
-  const auto add = [&where](const std::string& part) { where += (where.empty() ? "" : " ") + part; };
-  if (position.scenarios > 0) add(std::to_string(position.scenario) + "/" + std::to_string(position.scenarios));
-  if (!position.scenario_name.empty()) add(position.scenario_name);
-  if (position.runs > 0) add("run " + std::to_string(position.run) + "/" + std::to_string(position.runs));
-  std::string text = where.empty() ? "" : "[" + where + "]";
-  if (!position.phase.empty()) text += (text.empty() ? "" : " ") + position.phase;
-  return text;
-}
-
 std::string format_elapsed(std::chrono::seconds elapsed) {
   const long long total = std::max<long long>(0, elapsed.count());
   const long long hours = total / 3600, minutes = total / 60 % 60, seconds = total % 60;
@@ -57,8 +46,7 @@ std::string format_plain_line(double seconds, std::string_view text) {
   return prefix + std::string(text);
 }
 
-std::string format_status_line(const ProgressPosition& position, std::chrono::seconds elapsed,
-                               std::size_t columns) {
+std::string format_status_line(const ProgressPosition& position, std::chrono::seconds elapsed, std::size_t columns) {
   std::string where = format_position(position);
   const std::string tail = "  " + format_elapsed(elapsed);
   if (columns > 0 && where.size() + tail.size() > columns - 1) {

@@ -8,27 +8,14 @@
 #include <mutex>
 #include <optional>
 #include <ostream>
-#include <string>
 #include <stop_token>
+#include <string>
 #include <string_view>
 #include <thread>
 
+#include "harness/runs/run_events.h"
+
 namespace bh::cli {
-
-/// Where a run stands; zero counts and empty names are left out of the text.
-struct ProgressPosition {
-  std::size_t scenario = 0;   ///< 1-based
-  std::size_t scenarios = 0;
-  std::string scenario_name;
-  int run = 0;                ///< 1-based
-  int runs = 0;
-  std::string phase;
-
-  bool operator==(const ProgressPosition&) const = default;
-};
-
-/// "[1/3 race-seq-bypass run 2/5] measure"; without counts or name, just the phase.
-std::string format_position(const ProgressPosition& position);
 
 /// "45s", "1m23s", "2h05m09s".
 std::string format_elapsed(std::chrono::seconds elapsed);
@@ -39,8 +26,7 @@ std::string format_plain_line(double seconds, std::string_view text);
 /// The terminal status line: the position, two spaces, the elapsed time. When `columns` is
 /// not 0 the text fits in columns - 1 characters (a line that wraps cannot be rewritten):
 /// the position is cut, ending in "...", and the elapsed time kept.
-std::string format_status_line(const ProgressPosition& position, std::chrono::seconds elapsed,
-                               std::size_t columns = 0);
+std::string format_status_line(const ProgressPosition& position, std::chrono::seconds elapsed, std::size_t columns = 0);
 
 /// How Progress writes.
 enum class ProgressStyle {
@@ -48,8 +34,9 @@ enum class ProgressStyle {
   kStatusLine,  ///< a terminal: one status line redrawn in place, say() lines above it
 };
 
-/// Progress of a command; every method may be called from any thread.
-class Progress {
+/// Progress of a command on the terminal (the CLI's RunEvents); every method may be called
+/// from any thread.
+class Progress : public RunEvents {
  public:
   /// Writes to stderr; a status line when stderr is a terminal (isatty), plain lines otherwise.
   Progress();
@@ -64,13 +51,13 @@ class Progress {
 
   /// A permanent line "[  12.3s] text". On a terminal it goes above the status line, which is
   /// drawn again below it.
-  void say(const std::string& text) const;
+  void say(const std::string& text) const override;
   /// Shows where the command stands: on a terminal, the status line (its elapsed time kept
   /// current); otherwise a plain line "[  12.3s] [1/3 name run 2/5] phase", once per change
   /// (the same position again prints nothing).
-  void update(const ProgressPosition& position) const;
+  void update(const ProgressPosition& position) const override;
   /// Clears the status line and stops its refresh (a later update() shows it again).
-  void finish() const;
+  void finish() const override;
 
  private:
   double seconds() const;

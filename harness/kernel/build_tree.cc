@@ -3,9 +3,10 @@
 #include <array>
 #include <map>
 
-#include "harness/base/content_hash.h"
-#include "harness/base/files.h"
-#include "harness/kernel/module_index.h"
+#include "base/strings.h"
+#include "harness/kernel/depmod.h"
+#include "util/content_hash.h"
+#include "util/files.h"
 
 namespace bh {
 namespace fs = std::filesystem;
@@ -18,11 +19,6 @@ using ModuleLinks = std::vector<std::pair<std::string, fs::path>>;
 
 constexpr const char* kStampName = "modules.stamp";
 constexpr std::array<const char*, 2> kCopiedFiles{"modules.builtin", "modules.builtin.modinfo"};
-
-std::string trimmed(std::string text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  return text;
-}
 
 std::string read_if_present(const fs::path& path) {
   auto text = read_file(path);
@@ -48,8 +44,7 @@ Expected<ModuleLinks> wanted_links(const fs::path& tree, const std::string& orde
   for (const auto& relative : modules_from_order(order_text)) {
     auto source = module_source(tree, relative);
     if (!source) return fail(source.error().message);
-    links.emplace_back("kernel/" + source.value().lexically_relative(tree).string(),
-                       source.value());
+    links.emplace_back("kernel/" + source.value().lexically_relative(tree).string(), source.value());
   }
   return links;
 }
@@ -92,12 +87,10 @@ Expected<void> sync_links(const fs::path& modules_dir, const ModuleLinks& links)
 }
 
 /// Writes modules.order as installed, and modules.builtin(.modinfo) as in the tree.
-Expected<void> write_lists(const BuildTree& tree, const ModuleLinks& links,
-                           const fs::path& modules_dir) {
+Expected<void> write_lists(const BuildTree& tree, const ModuleLinks& links, const fs::path& modules_dir) {
   std::string installed_order;
   for (const auto& [name, source] : links) installed_order += name + "\n";
-  if (auto written = write_file_atomically(modules_dir / "modules.order", installed_order);
-      !written) {
+  if (auto written = write_file_atomically(modules_dir / "modules.order", installed_order); !written) {
     return written;
   }
   for (const char* name : kCopiedFiles) {
@@ -130,11 +123,10 @@ Expected<BuildTree> inspect_build_tree(const fs::path& path) {
       return fail("kernel build tree " + root.string() + " has no " + needed + "; run make first");
     }
   }
-  BuildTree tree{root, trimmed(read_if_present(root / "include/config/kernel.release")),
+  BuildTree tree{root, std::string(trim_end(read_if_present(root / "include/config/kernel.release"))),
                  root / "arch/x86/boot/bzImage"};
   if (tree.release.empty()) {
-    return fail("kernel build tree " + root.string() +
-                " has an empty include/config/kernel.release; run make first");
+    return fail("kernel build tree " + root.string() + " has an empty include/config/kernel.release; run make first");
   }
   return tree;
 }
@@ -143,7 +135,7 @@ std::vector<std::string> modules_from_order(std::string_view text) {
   std::vector<std::string> modules;
   while (!text.empty()) {
     const auto end = text.find('\n');
-    auto line = trimmed(std::string(text.substr(0, end)));
+    auto line = std::string(trim_end(std::string(text.substr(0, end))));
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     if (line.empty()) continue;
     if (line.ends_with(".o")) line.replace(line.size() - 2, 2, ".ko");
@@ -152,8 +144,7 @@ std::vector<std::string> modules_from_order(std::string_view text) {
   return modules;
 }
 
-Expected<fs::path> stage_build_modules(ProcessRunner& runner, const BuildTree& tree,
-                                       const fs::path& stage_root) {
+Expected<fs::path> stage_build_modules(ProcessRunner& runner, const BuildTree& tree, const fs::path& stage_root) {
   auto links = wanted_links(tree.root, read_if_present(tree.root / "modules.order"));
   if (!links) return fail(links.error().message);
   const auto modules_dir = stage_root / "lib" / "modules" / tree.release;

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/base/expected.h"
-#include "harness/base/process_runner.h"
+#include "base/expected.h"
+#include "util/process_runner.h"
 
 namespace bh {
 

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/base/files.h"
-#include "harness/base/temp_dir.h"
-#include "harness/kernel/fake_process_runner.h"
+#include "util/fake_process_runner.h"
+#include "util/files.h"
+#include "util/temp_dir.h"
 
 namespace bh {
 namespace {
@@ -12,13 +12,9 @@ namespace {
 namespace fs = std::filesystem;
 using testing::FakeProcessRunner;
 
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
+bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
-void touch(const fs::path& path, std::string_view content = "x") {
-  ASSERT_TRUE(write_file_atomically(path, content));
-}
+void touch(const fs::path& path, std::string_view content = "x") { ASSERT_TRUE(write_file_atomically(path, content)); }
 
 /// depmod that records the modules it was shown, as the real one would index them.
 void script_depmod(FakeProcessRunner& runner) {
@@ -64,8 +60,7 @@ TEST(InspectBuildTree, NamesWhatIsMissing) {
   touch(tree.path() / "arch/x86/boot/bzImage");
   auto no_release = inspect_build_tree(tree.path());
   ASSERT_FALSE(no_release);
-  EXPECT_TRUE(
-      contains(no_release.error().message, "has no include/config/kernel.release; run make first"));
+  EXPECT_TRUE(contains(no_release.error().message, "has no include/config/kernel.release; run make first"));
 }
 
 TEST_F(BuildTreeTest, ReadsTheRelease) {
@@ -84,11 +79,10 @@ TEST_F(BuildTreeTest, StagesSymlinksInTheInstalledLayout) {
   EXPECT_EQ(fs::read_symlink(bcache), fs::canonical(tree_.path()) / "drivers/md/bcache/bcache.ko");
   EXPECT_EQ(read_file(modules_dir.value() / "modules.order").value(),
             "kernel/lib/crc64.ko\nkernel/drivers/md/bcache/bcache.ko\n");
-  EXPECT_EQ(read_file(modules_dir.value() / "modules.builtin").value(),
-            "kernel/drivers/virtio/virtio.ko\n");
+  EXPECT_EQ(read_file(modules_dir.value() / "modules.builtin").value(), "kernel/drivers/virtio/virtio.ko\n");
   EXPECT_TRUE(fs::exists(modules_dir.value() / "modules.dep"));
-  EXPECT_EQ(runner_.calls().at(0), (std::vector<std::string>{"depmod", "-b", stage_.path().string(),
-                                                             "6.18.0-rc1-bcache+"}));
+  EXPECT_EQ(runner_.calls().at(0),
+            (std::vector<std::string>{"depmod", "-b", stage_.path().string(), "6.18.0-rc1-bcache+"}));
 }
 
 TEST_F(BuildTreeTest, EachResolveRebuildsTheStage) {

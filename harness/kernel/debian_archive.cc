@@ -14,8 +14,7 @@ Expected<fs::path> downloaded_deb(const fs::path& dir, const std::string& packag
     const auto name = entry.path().filename().string();
     if (name.starts_with(package + "_") && name.ends_with(".deb")) return entry.path();
   }
-  return fail("apt-get download " + package + " reported success but left no .deb in " +
-              dir.string());
+  return fail("apt-get download " + package + " reported success but left no .deb in " + dir.string());
 }
 
 }  // namespace
@@ -31,10 +30,8 @@ Expected<std::string> DebianArchive::stock_release() {
   return parse_stock_release(result.value().output);
 }
 
-Expected<ProcessResult> DebianArchive::apt_get_download(const std::string& package,
-                                                        const fs::path& dir) {
-  return runner_.run(
-      {.argv = {"apt-get", "download", package}, .cwd = dir, .timeout = std::chrono::minutes(30)});
+Expected<ProcessResult> DebianArchive::apt_get_download(const std::string& package, const fs::path& dir) {
+  return runner_.run({.argv = {"apt-get", "download", package}, .cwd = dir, .timeout = std::chrono::minutes(30)});
 }
 
 Expected<fs::path> DebianArchive::download_kernel(const std::string& release, const fs::path& dir) {
@@ -51,8 +48,8 @@ Expected<fs::path> DebianArchive::download_kernel(const std::string& release, co
     }
     last_line = last_output_line(output);
   }
-  return fail("Debian has no kernel package for release '" + release + "' (tried " + signed_name +
-              " and " + unsigned_name + "; apt: " + last_line +
+  return fail("Debian has no kernel package for release '" + release + "' (tried " + signed_name + " and " +
+              unsigned_name + "; apt: " + last_line +
               "); run 'apt-get update' or list candidates with 'apt-cache search linux-image-'");
 }
 

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <string>
 
-#include "harness/base/expected.h"
-#include "harness/base/process_runner.h"
+#include "base/expected.h"
+#include "util/process_runner.h"
 
 namespace bh {
 
@@ -19,13 +19,11 @@ class DebianArchive {
 
   /// Downloads linux-image-<release> (or, if apt knows no such package,
   /// linux-image-<release>-unsigned) into `dir`, which must exist; returns the .deb.
-  Expected<std::filesystem::path> download_kernel(const std::string& release,
-                                                  const std::filesystem::path& dir);
+  Expected<std::filesystem::path> download_kernel(const std::string& release, const std::filesystem::path& dir);
 
  private:
   /// Runs `apt-get download package` in `dir`.
-  Expected<ProcessResult> apt_get_download(const std::string& package,
-                                           const std::filesystem::path& dir);
+  Expected<ProcessResult> apt_get_download(const std::string& package, const std::filesystem::path& dir);
 
   ProcessRunner& runner_;
 };

@@ -1,15 +1,14 @@
 #include "harness/kernel/kernel_provider.h"
 
-#include "harness/base/content_hash.h"
-#include "harness/base/files.h"
 #include "harness/kernel/build_tree.h"
 #include "harness/kernel/debian_archive.h"
-#include "harness/kernel/file_digest.h"
 #include "harness/kernel/kernel_unpack.h"
 #include "harness/kernel/module_overlay.h"
 #include "harness/kernel/module_vermagic.h"
 #include "harness/kernel/pvh_image.h"
 #include "harness/kernel/work_dir.h"
+#include "util/content_hash.h"
+#include "util/files.h"
 
 namespace bh {
 namespace fs = std::filesystem;
@@ -57,14 +56,10 @@ Expected<Kernel> KernelProvider::resolve(const KernelSpec& spec) {
       if (!release) return fail(release.error().message);
       return with_spec(resolve_debian_release(release.value()), spec);
     }
-    case KernelSpecKind::kDebianRelease:
-      return with_spec(resolve_debian_release(spec.release), spec);
-    case KernelSpecKind::kDebFile:
-      return with_spec(resolve_deb_file(spec.path), spec);
-    case KernelSpecKind::kBuildTree:
-      return with_spec(resolve_build_tree(spec.path), spec);
-    case KernelSpecKind::kModule:
-      return with_spec(resolve_module(spec), spec);
+    case KernelSpecKind::kDebianRelease: return with_spec(resolve_debian_release(spec.release), spec);
+    case KernelSpecKind::kDebFile: return with_spec(resolve_deb_file(spec.path), spec);
+    case KernelSpecKind::kBuildTree: return with_spec(resolve_build_tree(spec.path), spec);
+    case KernelSpecKind::kModule: return with_spec(resolve_module(spec), spec);
   }
   return fail("internal: unknown kernel spec kind for '" + spec.text + "'");
 }
@@ -90,14 +85,13 @@ Expected<Kernel> KernelProvider::resolve_deb_file(const fs::path& given) {
   auto identity = read_deb_identity(runner_, deb);
   if (!identity) return fail(identity.error().message);
   if (!identity.value().package.starts_with("linux-image-")) {
-    return fail(deb.string() + " is package '" + identity.value().package +
-                "', not a linux-image-* kernel package");
+    return fail(deb.string() + " is package '" + identity.value().package + "', not a linux-image-* kernel package");
   }
   auto digest = file_sha256_hex(deb);
   if (!digest) return fail(digest.error().message);
   const auto dir = cache_root_ / "kernels" / ("deb-" + digest.value().substr(0, 16));
-  const auto source = "local package " + deb.string() + " (" + identity.value().package + " " +
-                      identity.value().version + ")";
+  const auto source =
+      "local package " + deb.string() + " (" + identity.value().package + " " + identity.value().version + ")";
   if (!is_unpacked_kernel(dir)) {
     auto unpacked = unpack_kernel_deb(runner_, {deb, identity.value(), source, dir, {}});
     if (!unpacked) return fail(unpacked.error().message);
@@ -125,8 +119,7 @@ Expected<Kernel> KernelProvider::resolve_build_tree(const fs::path& path) {
 Expected<Kernel> KernelProvider::resolve_module(const KernelSpec& spec) {
   const auto module = absolute_path(spec.path);
   if (!fs::is_regular_file(module)) {
-    return fail("module file " + module.string() + " (kernel spec '" + spec.text +
-                "') does not exist");
+    return fail("module file " + module.string() + " (kernel spec '" + spec.text + "') does not exist");
   }
   if (!spec.base || spec.base->kind == KernelSpecKind::kModule) {
     return fail("internal: kernel spec '" + spec.text + "' has no valid base");
@@ -136,8 +129,8 @@ Expected<Kernel> KernelProvider::resolve_module(const KernelSpec& spec) {
   auto digest = file_sha256_hex(module);
   if (!digest) return fail(digest.error().message);
   Kernel kernel = base.value();
-  kernel.source = std::string(kReplacedModule) + ".ko from " + module.string() + " (sha256 " +
-                  digest.value() + ") on " + base.value().source;
+  kernel.source = std::string(kReplacedModule) + ".ko from " + module.string() + " (sha256 " + digest.value() +
+                  ") on " + base.value().source;
   auto key = overlay_key(digest.value(), base.value());
   if (!key) return fail(key.error().message);
   const auto root = absolute_path(cache_root_) / "kernels" / ("module-" + key.value());
@@ -148,13 +141,11 @@ Expected<Kernel> KernelProvider::resolve_module(const KernelSpec& spec) {
   auto replaced = find_module_file(base.value().modules_dir, kReplacedModule);
   if (!replaced) return fail("base kernel " + spec.base->text + ": " + replaced.error().message);
   const auto original = base.value().modules_dir / replaced.value();
-  if (auto checked = check_replacement_module(runner_, module, original, kernel.release);
-      !checked) {
+  if (auto checked = check_replacement_module(runner_, module, original, kernel.release); !checked) {
     return fail(checked.error().message);
   }
-  auto modules_dir =
-      build_module_overlay(runner_, {absolute_path(base.value().modules_dir), kernel.release,
-                                     replaced.value(), module, root, kernel.source});
+  auto modules_dir = build_module_overlay(runner_, {absolute_path(base.value().modules_dir), kernel.release,
+                                                    replaced.value(), module, root, kernel.source});
   if (!modules_dir) return fail(modules_dir.error().message);
   kernel.modules_dir = modules_dir.value();
   return kernel;

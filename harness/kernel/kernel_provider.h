@@ -4,10 +4,10 @@
 
 #include <filesystem>
 
-#include "harness/base/expected.h"
-#include "harness/base/process_runner.h"
+#include "base/expected.h"
 #include "harness/kernel/kernel.h"
 #include "harness/kernel/kernel_spec.h"
+#include "util/process_runner.h"
 
 namespace bh {
 

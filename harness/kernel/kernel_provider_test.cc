@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/base/files.h"
-#include "harness/base/temp_dir.h"
-#include "harness/kernel/fake_process_runner.h"
-#include "harness/kernel/file_digest.h"
+#include "util/content_hash.h"
+#include "util/fake_process_runner.h"
+#include "util/files.h"
+#include "util/temp_dir.h"
 
 namespace bh {
 namespace {
@@ -15,17 +15,12 @@ using testing::FakeProcessRunner;
 
 constexpr const char* kRelease = "6.1.0-56-amd64";
 
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
+bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
-void touch(const fs::path& path, std::string_view content = "x") {
-  ASSERT_TRUE(write_file_atomically(path, content));
-}
+void touch(const fs::path& path, std::string_view content = "x") { ASSERT_TRUE(write_file_atomically(path, content)); }
 
 /// Scripts dpkg-deb and depmod the way a package holding `releases` behaves.
-void script_package(FakeProcessRunner& runner, std::string package,
-                    std::vector<std::string> releases) {
+void script_package(FakeProcessRunner& runner, std::string package, std::vector<std::string> releases) {
   runner.on({"dpkg-deb", "-f"}, 0, "Package: " + package + "\nVersion: 6.1.192-2\n");
   runner.on({"dpkg-deb", "-x"}, [releases](const ProcessRequest& request) {
     const fs::path root = request.argv.at(3);
@@ -52,8 +47,7 @@ void script_download(FakeProcessRunner& runner, const std::string& package) {
 
 void script_unknown(FakeProcessRunner& runner, const std::string& package) {
   runner.on({"apt-get", "download", package}, 100,
-            "E: Unable to locate package " + package + "\nE: Couldn't find any package by regex '" +
-                package + "'\n");
+            "E: Unable to locate package " + package + "\nE: Couldn't find any package by regex '" + package + "'\n");
 }
 
 std::vector<std::string> entries(const fs::path& dir) {
@@ -195,12 +189,11 @@ TEST_F(KernelProviderTest, MissingDebFileIsNamed) {
 TEST_F(KernelProviderTest, CorruptDebQuotesDpkgDeb) {
   const auto deb = cache_.path() / "corrupt.deb";
   touch(deb, "garbage");
-  runner_.on({"dpkg-deb", "-f"}, 2,
-             "dpkg-deb: error: '" + deb.string() + "' is not a Debian format archive\n");
+  runner_.on({"dpkg-deb", "-f"}, 2, "dpkg-deb: error: '" + deb.string() + "' is not a Debian format archive\n");
   auto kernel = resolve("deb:" + deb.string());
   ASSERT_FALSE(kernel);
-  EXPECT_EQ(kernel.error().message, "not a valid .deb: " + deb.string() + ": dpkg-deb: error: '" +
-                                        deb.string() + "' is not a Debian format archive");
+  EXPECT_EQ(kernel.error().message, "not a valid .deb: " + deb.string() + ": dpkg-deb: error: '" + deb.string() +
+                                        "' is not a Debian format archive");
 }
 
 TEST_F(KernelProviderTest, DebMustBeAKernelImage) {
@@ -219,8 +212,7 @@ TEST_F(KernelProviderTest, LocalDebIsKeyedByContentAndFindsItsRelease) {
   auto kernel = resolve("deb:" + deb.string());
   ASSERT_TRUE(kernel) << kernel.error().message;
   EXPECT_EQ(kernel.value().release, "6.18.0-custom");
-  EXPECT_EQ(kernel.value().modules_dir,
-            cache_.path() / "kernels/deb-ba7816bf8f01cfea/lib/modules/6.18.0-custom");
+  EXPECT_EQ(kernel.value().modules_dir, cache_.path() / "kernels/deb-ba7816bf8f01cfea/lib/modules/6.18.0-custom");
   EXPECT_TRUE(contains(kernel.value().source, "local package " + deb.string()));
   ASSERT_TRUE(resolve("deb:" + deb.string()));
   EXPECT_EQ(runner_.count("depmod"), 1u);  // the second resolve hit the cache
@@ -266,9 +258,7 @@ TEST_F(KernelProviderTest, BuildTreeIsStaged) {
 void script_modinfo(FakeProcessRunner& runner, std::string marker = "", std::string vermagic = "") {
   runner.on({"modinfo", "-F", "vermagic"}, [=](const ProcessRequest& request) {
     const bool other = !marker.empty() && contains(request.argv.at(3), marker);
-    return ProcessResult{
-        .exit_code = 0,
-        .output = (other ? vermagic : std::string(kRelease) + " SMP preempt") + " \n"};
+    return ProcessResult{.exit_code = 0, .output = (other ? vermagic : std::string(kRelease) + " SMP preempt") + " \n"};
   });
   runner.on({"modinfo", "-F", "name"}, 0, "bcache\n");
 }
@@ -305,11 +295,8 @@ TEST_F(ModuleSpecTest, ReplacesBcacheInAnOverlayOfTheBase) {
   const auto overlay = cache_.path() / "kernels" / overlays().front();
   EXPECT_EQ(overlays().front().size(), std::string("module-").size() + 16);
   EXPECT_EQ(kernel.value().modules_dir, overlay / "lib/modules" / kRelease);
-  EXPECT_EQ(read_file(kernel.value().modules_dir / "kernel/drivers/md/bcache/bcache.ko").value(),
-            "patched bcache");
-  EXPECT_EQ(
-      read_file(base / "lib/modules" / kRelease / "kernel/drivers/md/bcache/bcache.ko").value(),
-      "x");
+  EXPECT_EQ(read_file(kernel.value().modules_dir / "kernel/drivers/md/bcache/bcache.ko").value(), "patched bcache");
+  EXPECT_EQ(read_file(base / "lib/modules" / kRelease / "kernel/drivers/md/bcache/bcache.ko").value(), "x");
   EXPECT_TRUE(fs::exists(kernel.value().modules_dir / "modules.dep"));
   EXPECT_EQ(kernel.value().source, "bcache.ko from " + module_.string() + " (sha256 " +
                                        file_sha256_hex(module_).value() +
@@ -331,8 +318,7 @@ TEST_F(ModuleSpecTest, TheSameModuleReusesItsOverlayAndARebuiltOneGetsANewOne) {
   ASSERT_TRUE(rebuilt) << rebuilt.error().message;
   EXPECT_NE(rebuilt.value().modules_dir, first.value().modules_dir);
   EXPECT_EQ(overlays().size(), 2u);
-  EXPECT_EQ(read_file(first.value().modules_dir / "kernel/drivers/md/bcache/bcache.ko").value(),
-            "patched bcache");
+  EXPECT_EQ(read_file(first.value().modules_dir / "kernel/drivers/md/bcache/bcache.ko").value(), "patched bcache");
 }
 
 TEST_F(ModuleSpecTest, AModuleForAnotherKernelIsRefusedNamingBothVermagics) {
@@ -355,9 +341,8 @@ TEST_F(ModuleSpecTest, AModuleForAnotherKernelIsRefusedNamingBothVermagics) {
 TEST_F(ModuleSpecTest, AMissingModuleIsNamedBeforeTheBaseIsFetched) {
   auto kernel = resolve("module:" + (build_.path() / "nope.ko").string() + "@debian:stock");
   ASSERT_FALSE(kernel);
-  EXPECT_EQ(kernel.error().message,
-            "module file " + (build_.path() / "nope.ko").string() + " (kernel spec 'module:" +
-                (build_.path() / "nope.ko").string() + "@debian:stock') does not exist");
+  EXPECT_EQ(kernel.error().message, "module file " + (build_.path() / "nope.ko").string() + " (kernel spec 'module:" +
+                                        (build_.path() / "nope.ko").string() + "@debian:stock') does not exist");
   EXPECT_TRUE(runner_.calls().empty());
 }
 
@@ -370,8 +355,8 @@ TEST_F(ModuleSpecTest, ABaseWithoutBcacheIsExplained) {
   });
   auto kernel = resolve(spec());
   ASSERT_FALSE(kernel);
-  EXPECT_TRUE(contains(kernel.error().message,
-                       "base kernel debian:6.1.0-56-amd64: the base kernel has no bcache module"))
+  EXPECT_TRUE(
+      contains(kernel.error().message, "base kernel debian:6.1.0-56-amd64: the base kernel has no bcache module"))
       << kernel.error().message;
 }
 

@@ -6,8 +6,7 @@ namespace bh {
 namespace {
 
 constexpr std::string_view kBaseForms = "debian:stock, debian:RELEASE, deb:PATH or build:PATH";
-constexpr std::string_view kForms =
-    "debian:stock, debian:RELEASE, deb:PATH, build:PATH or module:PATH@BASE";
+constexpr std::string_view kForms = "debian:stock, debian:RELEASE, deb:PATH, build:PATH or module:PATH@BASE";
 constexpr std::string_view kUnsignedSuffix = "-unsigned";
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
@@ -17,15 +16,13 @@ Expected<KernelSpec> parse_debian(std::string_view text, std::string_view rest) 
   const auto prefix = "kernel spec " + quoted(text) + ": ";
   if (rest.empty()) return fail(prefix + "empty release; expected e.g. debian:6.1.0-56-amd64");
   if (rest.starts_with("linux-image-")) {
-    return fail(prefix + "give the release without the package prefix, e.g. debian:" +
-                std::string(rest.substr(12)));
+    return fail(prefix + "give the release without the package prefix, e.g. debian:" + std::string(rest.substr(12)));
   }
   // Users may paste the package name's suffix (linux-image-6.12.107+deb12-amd64-unsigned);
   // the release (uname -r) never has it.
   if (rest.ends_with(kUnsignedSuffix)) rest.remove_suffix(kUnsignedSuffix.size());
   if (!is_valid_kernel_release(rest)) {
-    return fail(prefix + "release " + quoted(rest) +
-                " must start with a digit and contain only [A-Za-z0-9.+~_-]");
+    return fail(prefix + "release " + quoted(rest) + " must start with a digit and contain only [A-Za-z0-9.+~_-]");
   }
   return KernelSpec{std::string(text), KernelSpecKind::kDebianRelease, std::string(rest)};
 }
@@ -51,15 +48,14 @@ Expected<KernelSpec> parse_module(std::string_view text, std::string_view rest) 
   const auto prefix = "kernel spec " + quoted(text) + ": ";
   const auto start = base_start(rest);
   if (start == std::string_view::npos) {
-    return fail(prefix + "expected module:PATH@BASE, PATH a bcache.ko and BASE one of " +
-                std::string(kBaseForms) + ", e.g. module:bcache.ko@debian:stock");
+    return fail(prefix + "expected module:PATH@BASE, PATH a bcache.ko and BASE one of " + std::string(kBaseForms) +
+                ", e.g. module:bcache.ko@debian:stock");
   }
   const auto path = rest.substr(0, start - 1);
   const auto base_text = rest.substr(start);
   if (path.empty()) return fail(prefix + "empty module path before '@'");
   if (base_text.starts_with("module:")) {
-    return fail(prefix + "the base cannot itself be a module: spec; expected one of " +
-                std::string(kBaseForms));
+    return fail(prefix + "the base cannot itself be a module: spec; expected one of " + std::string(kBaseForms));
   }
   auto base = parse_kernel_spec(base_text);
   if (!base) return fail(prefix + "base: " + base.error().message);
@@ -75,8 +71,8 @@ bool is_valid_kernel_release(std::string_view release) {
     return false;
   }
   for (const char c : release) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '+' ||
-                    c == '~' || c == '_' || c == '-';
+    const bool ok =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '+' || c == '~' || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;

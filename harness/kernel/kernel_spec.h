@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "harness/base/expected.h"
+#include "base/expected.h"
 
 namespace bh {
 

@@ -11,9 +11,7 @@ std::string error_of(std::string_view text) {
   return result ? std::string() : result.error().message;
 }
 
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
+bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
 TEST(KernelSpec, DebianStock) {
   auto spec = parse_kernel_spec("debian:stock");
@@ -55,8 +53,7 @@ TEST(KernelSpec, UnknownFormsNameTheTextAndTheForms) {
   for (const char* text : {"foo", "", "debian", "git:abc", ":x", "DEBIAN:stock"}) {
     const auto message = error_of(text);
     EXPECT_TRUE(contains(message, std::string("unknown kernel spec '") + text + "'")) << message;
-    EXPECT_TRUE(contains(message,
-                         "debian:stock, debian:RELEASE, deb:PATH, build:PATH or module:PATH@BASE"));
+    EXPECT_TRUE(contains(message, "debian:stock, debian:RELEASE, deb:PATH, build:PATH or module:PATH@BASE"));
   }
 }
 
@@ -67,8 +64,7 @@ TEST(KernelSpec, EmptyReleaseAndPaths) {
 }
 
 TEST(KernelSpec, BadReleaseCharacters) {
-  for (const char* text :
-       {"debian:6.1 x", "debian:amd64", "debian:6.1/../x", "debian:-6", "debian:6;rm"}) {
+  for (const char* text : {"debian:6.1 x", "debian:amd64", "debian:6.1/../x", "debian:-6", "debian:6;rm"}) {
     const auto message = error_of(text);
     EXPECT_TRUE(contains(message, "must start with a digit")) << message;
     EXPECT_TRUE(contains(message, std::string("'") + text + "'")) << message;
@@ -77,8 +73,7 @@ TEST(KernelSpec, BadReleaseCharacters) {
 
 TEST(KernelSpec, PackageNameInsteadOfRelease) {
   const auto message = error_of("debian:linux-image-6.1.0-56-amd64");
-  EXPECT_TRUE(contains(message, "without the package prefix, e.g. debian:6.1.0-56-amd64"))
-      << message;
+  EXPECT_TRUE(contains(message, "without the package prefix, e.g. debian:6.1.0-56-amd64")) << message;
 }
 
 TEST(KernelSpec, ModuleOnABase) {
@@ -118,16 +113,14 @@ TEST(KernelSpec, ModuleErrorsQuoteTheTextAndListTheBases) {
     const auto message = error_of(text);
     EXPECT_TRUE(contains(message, std::string("kernel spec '") + text + "'")) << message;
     EXPECT_TRUE(contains(message, "expected module:PATH@BASE")) << message;
-    EXPECT_TRUE(contains(message, "debian:stock, debian:RELEASE, deb:PATH or build:PATH"))
-        << message;
+    EXPECT_TRUE(contains(message, "debian:stock, debian:RELEASE, deb:PATH or build:PATH")) << message;
   }
 }
 
 TEST(KernelSpec, ModuleNeedsAPathAndAValidBase) {
   EXPECT_TRUE(contains(error_of("module:@debian:stock"), "empty module path"));
   const auto base = error_of("module:b.ko@debian:");
-  EXPECT_TRUE(contains(base, "'module:b.ko@debian:': base: kernel spec 'debian:': empty release"))
-      << base;
+  EXPECT_TRUE(contains(base, "'module:b.ko@debian:': base: kernel spec 'debian:': empty release")) << base;
   const auto nested = error_of("module:a.ko@module:b.ko@debian:stock");
   EXPECT_TRUE(contains(nested, "cannot itself be a module: spec")) << nested;
 }

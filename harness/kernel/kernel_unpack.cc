@@ -4,11 +4,11 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "harness/base/files.h"
-#include "harness/kernel/module_index.h"
+#include "harness/kernel/depmod.h"
 #include "harness/kernel/package_tool_output.h"
 #include "harness/kernel/pvh_image.h"
 #include "harness/kernel/work_dir.h"
+#include "util/files.h"
 
 namespace bh {
 namespace fs = std::filesystem;
@@ -58,8 +58,7 @@ Expected<std::string> find_release(const fs::path& root, const UnpackRequest& re
   if (request.expected_release) {
     release = *request.expected_release;
     if (!fs::is_directory(root / "lib" / "modules" / release)) {
-      return fail(what + " holds no lib/modules/" + release +
-                  " (it has: " + (listed.empty() ? "none" : listed) + ")");
+      return fail(what + " holds no lib/modules/" + release + " (it has: " + (listed.empty() ? "none" : listed) + ")");
     }
   } else if (found.size() != 1) {
     return fail(what + " must hold exactly one lib/modules/RELEASE directory, found " +
@@ -73,8 +72,8 @@ Expected<std::string> find_release(const fs::path& root, const UnpackRequest& re
   return release;
 }
 
-Expected<void> write_marker(const fs::path& root, const UnpackRequest& request,
-                            const std::string& release, const Expected<void>& pvh) {
+Expected<void> write_marker(const fs::path& root, const UnpackRequest& request, const std::string& release,
+                            const Expected<void>& pvh) {
   nlohmann::json marker{{"package", request.identity.package},
                         {"version", request.identity.version},
                         {"release", release},
@@ -92,8 +91,7 @@ Expected<void> move_into_place(const fs::path& partial, const fs::path& destinat
   fs::remove_all(destination, error);  // an incomplete leftover, never a finished copy
   fs::rename(partial, destination, error);
   if (error) {
-    return fail("cannot move " + partial.string() + " to " + destination.string() + ": " +
-                error.message());
+    return fail("cannot move " + partial.string() + " to " + destination.string() + ": " + error.message());
   }
   return outcome::success();
 }
@@ -101,12 +99,11 @@ Expected<void> move_into_place(const fs::path& partial, const fs::path& destinat
 }  // namespace
 
 Expected<DebIdentity> read_deb_identity(ProcessRunner& runner, const fs::path& deb) {
-  auto result = runner.run({.argv = {"dpkg-deb", "-f", deb.string(), "Package", "Version"},
-                            .timeout = std::chrono::minutes(1)});
+  auto result =
+      runner.run({.argv = {"dpkg-deb", "-f", deb.string(), "Package", "Version"}, .timeout = std::chrono::minutes(1)});
   if (!result) return fail(result.error().message);
   if (result.value().exit_code != 0) {
-    return fail("not a valid .deb: " + deb.string() + ": " +
-                last_output_line(result.value().output));
+    return fail("not a valid .deb: " + deb.string() + ": " + last_output_line(result.value().output));
   }
   auto fields = parse_control_fields(result.value().output);
   if (fields["Package"].empty()) {

@@ -6,9 +6,9 @@
 #include <optional>
 #include <string>
 
-#include "harness/base/expected.h"
-#include "harness/base/process_runner.h"
+#include "base/expected.h"
 #include "harness/kernel/kernel.h"
+#include "util/process_runner.h"
 
 namespace bh {
 

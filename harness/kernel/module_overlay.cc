@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "harness/base/files.h"
-#include "harness/kernel/module_index.h"
+#include "harness/kernel/depmod.h"
 #include "harness/kernel/work_dir.h"
+#include "util/files.h"
 
 namespace bh {
 namespace fs = std::filesystem;
@@ -16,8 +16,7 @@ namespace {
 
 constexpr const char* kMarker = ".complete";
 /// depmod's inputs besides the modules; every other modules.* file is its output.
-constexpr std::array<std::string_view, 3> kIndexInputs{"modules.order", "modules.builtin",
-                                                       "modules.builtin.modinfo"};
+constexpr std::array<std::string_view, 3> kIndexInputs{"modules.order", "modules.builtin", "modules.builtin.modinfo"};
 
 /// ".xz" for "bcache.ko.xz", "" for "bcache.ko".
 std::string compression_suffix(const fs::path& file) {
@@ -57,8 +56,7 @@ bool lists_module(const std::string& text, const std::string& name) {
 
 /// Links or copies every entry of `from` into `to` except `skip`; at the top level, copies
 /// depmod's inputs and leaves out its outputs.
-Expected<void> mirror_entries(const fs::path& from, const fs::path& to, const fs::path& skip,
-                              bool top_level) {
+Expected<void> mirror_entries(const fs::path& from, const fs::path& to, const fs::path& skip, bool top_level) {
   std::error_code error;
   fs::create_directories(to, error);
   if (error) return fail("cannot create " + to.string() + ": " + error.message());
@@ -66,8 +64,7 @@ Expected<void> mirror_entries(const fs::path& from, const fs::path& to, const fs
     const auto name = entry.path().filename();
     if (name == skip) continue;
     const auto text = name.string();
-    const bool input =
-        std::find(kIndexInputs.begin(), kIndexInputs.end(), text) != kIndexInputs.end();
+    const bool input = std::find(kIndexInputs.begin(), kIndexInputs.end(), text) != kIndexInputs.end();
     if (top_level && input) {
       fs::copy_file(entry.path(), to / name, error);
     } else if (!(top_level && text.starts_with("modules."))) {
@@ -121,12 +118,11 @@ Expected<fs::path> find_module_file(const fs::path& modules_dir, std::string_vie
     return fail("the base kernel has " + std::string(name) + " built in (" +
                 (modules_dir / "modules.builtin").string() + "), so no module can replace it");
   }
-  return fail("the base kernel has no " + std::string(name) + " module (" +
-              (modules_dir / "modules.dep").string() + " does not list it)");
+  return fail("the base kernel has no " + std::string(name) + " module (" + (modules_dir / "modules.dep").string() +
+              " does not list it)");
 }
 
-Expected<fs::path> build_module_overlay(ProcessRunner& runner,
-                                        const ModuleOverlayRequest& request) {
+Expected<fs::path> build_module_overlay(ProcessRunner& runner, const ModuleOverlayRequest& request) {
   remove_dead_work_dirs(request.root.parent_path());
   const WorkDir partial(request.root, WorkPurpose::kPartial);
   const auto modules_dir = partial.path() / "lib" / "modules" / request.release;
@@ -143,8 +139,7 @@ Expected<fs::path> build_module_overlay(ProcessRunner& runner,
     fs::remove_all(request.root, error);  // an incomplete leftover, never a finished copy
     fs::rename(partial.path(), request.root, error);
     if (error) {
-      return fail("cannot move " + partial.path().string() + " to " + request.root.string() + ": " +
-                  error.message());
+      return fail("cannot move " + partial.path().string() + " to " + request.root.string() + ": " + error.message());
     }
   }
   return request.root / "lib" / "modules" / request.release;

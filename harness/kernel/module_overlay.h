@@ -8,16 +8,15 @@
 #include <string>
 #include <string_view>
 
-#include "harness/base/expected.h"
-#include "harness/base/process_runner.h"
+#include "base/expected.h"
+#include "util/process_runner.h"
 
 namespace bh {
 
 /// The path (relative to `modules_dir`, e.g. "kernel/drivers/md/bcache/bcache.ko") that the
 /// modules.dep in `modules_dir` lists for module `name` ('-' and '_' alike, any compression
 /// suffix). Errors say whether the module is built in (modules.builtin) or absent.
-Expected<std::filesystem::path> find_module_file(const std::filesystem::path& modules_dir,
-                                                 std::string_view name);
+Expected<std::filesystem::path> find_module_file(const std::filesystem::path& modules_dir, std::string_view name);
 
 /// What to overlay, and where.
 struct ModuleOverlayRequest {
@@ -35,8 +34,7 @@ struct ModuleOverlayRequest {
 /// modules.order and modules.builtin(.modinfo) are copied, depmod's outputs rebuilt by
 /// running depmod. The root appears whole or not at all; a copy another process finished
 /// first is kept. Returns the overlay's modules directory.
-Expected<std::filesystem::path> build_module_overlay(ProcessRunner& runner,
-                                                     const ModuleOverlayRequest& request);
+Expected<std::filesystem::path> build_module_overlay(ProcessRunner& runner, const ModuleOverlayRequest& request);
 
 /// The overlay's modules directory if `root` holds a complete overlay for `release`.
 std::optional<std::filesystem::path> complete_module_overlay(const std::filesystem::path& root,

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/base/files.h"
-#include "harness/base/temp_dir.h"
-#include "harness/kernel/fake_process_runner.h"
+#include "util/fake_process_runner.h"
+#include "util/files.h"
+#include "util/temp_dir.h"
 
 namespace bh {
 namespace {
@@ -14,13 +14,9 @@ using testing::FakeProcessRunner;
 
 constexpr const char* kRelease = "6.1.0-56-amd64";
 
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
+bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
-void touch(const fs::path& path, std::string_view content = "x") {
-  ASSERT_TRUE(write_file_atomically(path, content));
-}
+void touch(const fs::path& path, std::string_view content = "x") { ASSERT_TRUE(write_file_atomically(path, content)); }
 
 std::string content(const fs::path& path) {
   auto text = read_file(path);
@@ -35,8 +31,8 @@ fs::path make_base(const fs::path& root, const std::string& bcache_file = "bcach
   touch(dir / "kernel/drivers/md/dm-mod.ko", "dm");
   touch(dir / "kernel/drivers/block/virtio_blk.ko", "virtio");
   touch(dir / "kernel/lib/crc64.ko", "crc64");
-  touch(dir / "modules.dep", "kernel/drivers/md/dm-mod.ko:\n" + bcache +
-                                 ": kernel/lib/crc64.ko\nkernel/lib/crc64.ko:\n");
+  touch(dir / "modules.dep",
+        "kernel/drivers/md/dm-mod.ko:\n" + bcache + ": kernel/lib/crc64.ko\nkernel/lib/crc64.ko:\n");
   touch(dir / "modules.order", bcache + "\n");
   touch(dir / "modules.builtin", "kernel/drivers/virtio/virtio.ko\n");
   touch(dir / "modules.builtin.modinfo", "virtio.x=y");
@@ -51,8 +47,7 @@ void script_depmod(FakeProcessRunner& runner) {
   runner.on({"depmod"}, [](const ProcessRequest& request) {
     const auto dir = fs::path(request.argv.at(2)) / "lib/modules" / request.argv.at(3);
     std::string dep;
-    for (auto it =
-             fs::recursive_directory_iterator(dir, fs::directory_options::follow_directory_symlink);
+    for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::follow_directory_symlink);
          it != fs::recursive_directory_iterator(); ++it) {
       const auto name = it->path().filename().string();
       if (name.find(".ko") != std::string::npos) {
@@ -96,8 +91,8 @@ TEST_F(ModuleOverlayTest, BuiltInOrAbsentModulesAreExplained) {
   EXPECT_TRUE(contains(builtin.error().message, "has virtio built in")) << builtin.error().message;
   auto absent = find_module_file(base, "loop");
   ASSERT_FALSE(absent);
-  EXPECT_EQ(absent.error().message, "the base kernel has no loop module (" +
-                                        (base / "modules.dep").string() + " does not list it)");
+  EXPECT_EQ(absent.error().message,
+            "the base kernel has no loop module (" + (base / "modules.dep").string() + " does not list it)");
 }
 
 TEST_F(ModuleOverlayTest, ReplacesOneModuleAndLinksEverythingElse) {
@@ -113,13 +108,11 @@ TEST_F(ModuleOverlayTest, ReplacesOneModuleAndLinksEverythingElse) {
   const auto bcache = dir / "kernel/drivers/md/bcache/bcache.ko";
   EXPECT_FALSE(fs::is_symlink(bcache));
   EXPECT_EQ(content(bcache), "patched bcache");
-  for (const char* real :
-       {"kernel", "kernel/drivers", "kernel/drivers/md", "kernel/drivers/md/bcache"}) {
+  for (const char* real : {"kernel", "kernel/drivers", "kernel/drivers/md", "kernel/drivers/md/bcache"}) {
     EXPECT_FALSE(fs::is_symlink(dir / real)) << real;
   }
   EXPECT_EQ(fs::read_symlink(dir / "kernel/drivers/block"), base / "kernel/drivers/block");
-  EXPECT_EQ(fs::read_symlink(dir / "kernel/drivers/md/dm-mod.ko"),
-            base / "kernel/drivers/md/dm-mod.ko");
+  EXPECT_EQ(fs::read_symlink(dir / "kernel/drivers/md/dm-mod.ko"), base / "kernel/drivers/md/dm-mod.ko");
   EXPECT_EQ(fs::read_symlink(dir / "kernel/lib"), base / "kernel/lib");
   // depmod's inputs are copied, its old outputs left out and the index rebuilt.
   EXPECT_FALSE(fs::is_symlink(dir / "modules.order"));
@@ -136,8 +129,7 @@ TEST_F(ModuleOverlayTest, ReplacesOneModuleAndLinksEverythingElse) {
   EXPECT_EQ(content(base / "kernel/drivers/md/bcache/bcache.ko"), "stock bcache");
   EXPECT_EQ(content(base / "modules.alias"), "alias stock");
   EXPECT_EQ(complete_module_overlay(temp_.path() / "cache/module-abc", kRelease), dir);
-  EXPECT_TRUE(
-      contains(content(temp_.path() / "cache/module-abc/.complete"), "\"source\": \"test\""));
+  EXPECT_TRUE(contains(content(temp_.path() / "cache/module-abc/.complete"), "\"source\": \"test\""));
   EXPECT_EQ(runner_.count("depmod"), 1u);
 }
 
@@ -145,8 +137,7 @@ TEST_F(ModuleOverlayTest, ACompressedBaseModuleIsReplacedNotDuplicated) {
   const auto base = make_base(temp_.path() / "base", "bcache.ko.xz");
   touch(module_, "patched bcache");
   script_depmod(runner_);
-  auto built =
-      build_module_overlay(runner_, request(base, "kernel/drivers/md/bcache/bcache.ko.xz"));
+  auto built = build_module_overlay(runner_, request(base, "kernel/drivers/md/bcache/bcache.ko.xz"));
   ASSERT_TRUE(built) << built.error().message;
   EXPECT_EQ(content(built.value() / "kernel/drivers/md/bcache/bcache.ko"), "patched bcache");
   EXPECT_FALSE(fs::exists(built.value() / "kernel/drivers/md/bcache/bcache.ko.xz"));

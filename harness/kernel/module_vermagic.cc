@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "base/strings.h"
 #include "harness/kernel/package_tool_output.h"
 
 namespace bh {
@@ -9,19 +10,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string trimmed(std::string text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  std::size_t start = 0;
-  while (start < text.size() && std::isspace(static_cast<unsigned char>(text[start]))) ++start;
-  return text.substr(start);
-}
-
 std::string single_quoted(const std::string& text) { return "'" + text + "'"; }
 
 }  // namespace
 
-Expected<std::string> read_module_field(ProcessRunner& runner, const fs::path& module,
-                                        const std::string& field) {
+Expected<std::string> read_module_field(ProcessRunner& runner, const fs::path& module, const std::string& field) {
   if (!fs::is_regular_file(module)) {
     return fail("module file " + module.string() + " does not exist");
   }
@@ -31,10 +24,9 @@ Expected<std::string> read_module_field(ProcessRunner& runner, const fs::path& m
   auto result = runner.run({.argv = argv, .timeout = std::chrono::minutes(1)});
   if (!result) return fail(result.error().message);
   if (result.value().exit_code != 0) {
-    return fail(module.string() + " is not a kernel module (" +
-                last_output_line(result.value().output) + ")");
+    return fail(module.string() + " is not a kernel module (" + last_output_line(result.value().output) + ")");
   }
-  return trimmed(result.value().output);
+  return std::string(trim(result.value().output));
 }
 
 Expected<std::string> read_vermagic(ProcessRunner& runner, const fs::path& module) {
@@ -46,16 +38,15 @@ Expected<std::string> read_vermagic(ProcessRunner& runner, const fs::path& modul
   return vermagic;
 }
 
-Expected<void> check_replacement_module(ProcessRunner& runner, const fs::path& replacement,
-                                        const fs::path& original, const std::string& base_release) {
+Expected<void> check_replacement_module(ProcessRunner& runner, const fs::path& replacement, const fs::path& original,
+                                        const std::string& base_release) {
   auto wanted = read_vermagic(runner, original);
   if (!wanted) return fail("base kernel's module: " + wanted.error().message);
   auto given = read_vermagic(runner, replacement);
   if (!given) return fail(given.error().message);
   if (given.value() != wanted.value()) {
     return fail("module " + replacement.string() + " has vermagic " + single_quoted(given.value()) +
-                " but the base kernel's " + original.string() + " has " +
-                single_quoted(wanted.value()) +
+                " but the base kernel's " + original.string() + " has " + single_quoted(wanted.value()) +
                 "; build it against the base kernel's headers (for a Debian kernel: "
                 "scripts/build-bcache-module --base " +
                 base_release + ")");
@@ -65,8 +56,8 @@ Expected<void> check_replacement_module(ProcessRunner& runner, const fs::path& r
   auto given_name = read_module_field(runner, replacement, "name");
   if (!given_name) return fail(given_name.error().message);
   if (given_name.value() != wanted_name.value()) {
-    return fail("module " + replacement.string() + " is " + single_quoted(given_name.value()) +
-                ", not " + single_quoted(wanted_name.value()) + " like " + original.string());
+    return fail("module " + replacement.string() + " is " + single_quoted(given_name.value()) + ", not " +
+                single_quoted(wanted_name.value()) + " like " + original.string());
   }
   return outcome::success();
 }

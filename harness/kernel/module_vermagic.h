@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <string>
 
-#include "harness/base/expected.h"
-#include "harness/base/process_runner.h"
+#include "base/expected.h"
+#include "util/process_runner.h"
 
 namespace bh {
 
@@ -22,9 +22,7 @@ Expected<std::string> read_vermagic(ProcessRunner& runner, const std::filesystem
 /// Succeeds when `replacement` is a module named like `original` (e.g. "bcache") with the
 /// same vermagic, so the base kernel (of release `base_release`) will load it. Errors name
 /// both files and both values.
-Expected<void> check_replacement_module(ProcessRunner& runner,
-                                        const std::filesystem::path& replacement,
-                                        const std::filesystem::path& original,
-                                        const std::string& base_release);
+Expected<void> check_replacement_module(ProcessRunner& runner, const std::filesystem::path& replacement,
+                                        const std::filesystem::path& original, const std::string& base_release);
 
 }  // namespace bh

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/base/files.h"
-#include "harness/base/temp_dir.h"
-#include "harness/kernel/fake_process_runner.h"
+#include "util/fake_process_runner.h"
+#include "util/files.h"
+#include "util/temp_dir.h"
 
 namespace bh {
 namespace {
@@ -15,9 +15,7 @@ using testing::FakeProcessRunner;
 constexpr const char* kStock = "6.1.0-56-amd64 SMP preempt mod_unload modversions";
 constexpr const char* kOther = "6.12.107+deb12-amd64 SMP preempt mod_unload modversions";
 
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
+bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
 class ModuleVermagicTest : public ::testing::Test {
  protected:
@@ -44,8 +42,7 @@ TEST_F(ModuleVermagicTest, ReadsAndTrimsTheVermagic) {
   auto vermagic = read_vermagic(runner_, ko);
   ASSERT_TRUE(vermagic) << vermagic.error().message;
   EXPECT_EQ(vermagic.value(), kStock);
-  EXPECT_EQ(runner_.calls().front(),
-            (std::vector<std::string>{"modinfo", "-F", "vermagic", ko.string()}));
+  EXPECT_EQ(runner_.calls().front(), (std::vector<std::string>{"modinfo", "-F", "vermagic", ko.string()}));
 }
 
 TEST_F(ModuleVermagicTest, ABareFileNameIsPassedAsAPathNotAModuleName) {
@@ -72,8 +69,8 @@ TEST_F(ModuleVermagicTest, OtherVermagicIsRefusedNamingBothFilesAndValues) {
   auto checked = check_replacement_module(runner_, given, original, "6.1.0-56-amd64");
   ASSERT_FALSE(checked);
   const auto& message = checked.error().message;
-  EXPECT_EQ(message, "module " + given.string() + " has vermagic '" + kOther +
-                         "' but the base kernel's " + original.string() + " has '" + kStock +
+  EXPECT_EQ(message, "module " + given.string() + " has vermagic '" + kOther + "' but the base kernel's " +
+                         original.string() + " has '" + kStock +
                          "'; build it against the base kernel's headers (for a Debian "
                          "kernel: scripts/build-bcache-module --base 6.1.0-56-amd64)");
 }
@@ -85,8 +82,7 @@ TEST_F(ModuleVermagicTest, AnotherModuleIsRefused) {
   script(original, kStock, "bcache");
   auto checked = check_replacement_module(runner_, given, original, "6.1.0-56-amd64");
   ASSERT_FALSE(checked);
-  EXPECT_TRUE(contains(checked.error().message, "is 'dm_mod', not 'bcache'"))
-      << checked.error().message;
+  EXPECT_TRUE(contains(checked.error().message, "is 'dm_mod', not 'bcache'")) << checked.error().message;
 }
 
 TEST_F(ModuleVermagicTest, AFileModinfoCannotReadIsNotAModule) {
@@ -97,10 +93,9 @@ TEST_F(ModuleVermagicTest, AFileModinfoCannotReadIsNotAModule) {
              "modinfo: ERROR: could not get modinfo from 'junk': Invalid argument\n");
   auto checked = check_replacement_module(runner_, given, original, "6.1.0-56-amd64");
   ASSERT_FALSE(checked);
-  EXPECT_EQ(checked.error().message,
-            given.string() +
-                " is not a kernel module (modinfo: ERROR: could not get modinfo "
-                "from 'junk': Invalid argument)");
+  EXPECT_EQ(checked.error().message, given.string() +
+                                         " is not a kernel module (modinfo: ERROR: could not get modinfo "
+                                         "from 'junk': Invalid argument)");
 }
 
 TEST_F(ModuleVermagicTest, AnObjectWithoutVermagicIsNotAModule) {
@@ -108,18 +103,15 @@ TEST_F(ModuleVermagicTest, AnObjectWithoutVermagicIsNotAModule) {
   runner_.on({"modinfo", "-F", "vermagic", given.string()}, 0, "");
   auto vermagic = read_vermagic(runner_, given);
   ASSERT_FALSE(vermagic);
-  EXPECT_EQ(vermagic.error().message,
-            given.string() + " is not a kernel module: it has no vermagic");
+  EXPECT_EQ(vermagic.error().message, given.string() + " is not a kernel module: it has no vermagic");
 }
 
 TEST_F(ModuleVermagicTest, MissingFileIsNamedBeforeRunningAnything) {
   const auto original = module("bcache.ko");
   script(original, kStock, "bcache");
-  auto checked =
-      check_replacement_module(runner_, dir_.path() / "nope.ko", original, "6.1.0-56-amd64");
+  auto checked = check_replacement_module(runner_, dir_.path() / "nope.ko", original, "6.1.0-56-amd64");
   ASSERT_FALSE(checked);
-  EXPECT_EQ(checked.error().message,
-            "module file " + (dir_.path() / "nope.ko").string() + " does not exist");
+  EXPECT_EQ(checked.error().message, "module file " + (dir_.path() / "nope.ko").string() + " does not exist");
 }
 
 }  // namespace

@@ -2,36 +2,15 @@
 
 #include <vector>
 
+#include "base/strings.h"
 #include "harness/kernel/kernel_spec.h"
 
 namespace bh {
-namespace {
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
-
-std::vector<std::string_view> lines_of(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    const auto end = text.find('\n');
-    lines.push_back(text.substr(0, end));
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return lines;
-}
-
-}  // namespace
-
 Expected<std::string> parse_stock_release(std::string_view output) {
   constexpr std::string_view kDepends = "Depends:";
   constexpr std::string_view kPrefix = "linux-image-";
   constexpr std::string_view kUnsigned = "-unsigned";
-  for (auto line : lines_of(output)) {
+  for (auto line : split_lines(output)) {
     line = trim(line);
     if (line.starts_with('|')) line.remove_prefix(1);  // an alternative in an or-group
     if (!line.starts_with(kDepends)) continue;
@@ -41,8 +20,8 @@ Expected<std::string> parse_stock_release(std::string_view output) {
     if (package.ends_with(kUnsigned)) package.remove_suffix(kUnsigned.size());
     if (is_valid_kernel_release(package)) return std::string(package);
   }
-  return fail("apt-cache depends linux-image-amd64 names no linux-image-RELEASE package (" +
-              last_output_line(output) + "); run 'apt-get update'");
+  return fail("apt-cache depends linux-image-amd64 names no linux-image-RELEASE package (" + last_output_line(output) +
+              "); run 'apt-get update'");
 }
 
 bool apt_says_package_unknown(std::string_view output) {
@@ -56,7 +35,7 @@ bool apt_says_package_unknown(std::string_view output) {
 
 std::map<std::string, std::string> parse_control_fields(std::string_view output) {
   std::map<std::string, std::string> fields;
-  for (const auto line : lines_of(output)) {
+  for (const auto line : split_lines(output)) {
     const auto colon = line.find(':');
     if (colon == std::string_view::npos || line.starts_with(' ')) continue;
     fields[std::string(line.substr(0, colon))] = std::string(trim(line.substr(colon + 1)));
@@ -65,7 +44,7 @@ std::map<std::string, std::string> parse_control_fields(std::string_view output)
 }
 
 std::string last_output_line(std::string_view output) {
-  const auto lines = lines_of(output);
+  const auto lines = split_lines(output);
   for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
     if (const auto line = trim(*it); !line.empty()) return std::string(line);
   }

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "harness/base/expected.h"
+#include "base/expected.h"
 
 namespace bh {
 

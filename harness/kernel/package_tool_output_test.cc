@@ -41,14 +41,13 @@ TEST(StockRelease, MissingDependsIsAnErrorQuotingApt) {
 
 TEST(AptOutput, RecognisesUnknownPackages) {
   EXPECT_TRUE(apt_says_package_unknown(kUnknownPackage));
-  EXPECT_FALSE(apt_says_package_unknown(
-      "Err:1 http://deb.debian.org/debian bookworm/main amd64 linux-image-6.1.0-56-amd64\n"
-      "  Temporary failure resolving 'deb.debian.org'\n"));
+  EXPECT_FALSE(
+      apt_says_package_unknown("Err:1 http://deb.debian.org/debian bookworm/main amd64 linux-image-6.1.0-56-amd64\n"
+                               "  Temporary failure resolving 'deb.debian.org'\n"));
 }
 
 TEST(ControlFields, ParsesSeveralFields) {
-  const auto fields =
-      parse_control_fields("Package: linux-image-6.1.0-56-amd64\nVersion: 6.1.192-2\n");
+  const auto fields = parse_control_fields("Package: linux-image-6.1.0-56-amd64\nVersion: 6.1.192-2\n");
   EXPECT_EQ(fields.at("Package"), "linux-image-6.1.0-56-amd64");
   EXPECT_EQ(fields.at("Version"), "6.1.192-2");
 }

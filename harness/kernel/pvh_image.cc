@@ -5,8 +5,8 @@
 #include <cstring>
 #include <fstream>
 
-#include "harness/base/files.h"
-#include "harness/base/temp_dir.h"
+#include "util/files.h"
+#include "util/temp_dir.h"
 
 namespace bh {
 namespace fs = std::filesystem;
@@ -81,18 +81,15 @@ bool looks_like_kernel(const ProcessResult& result, const fs::path& output) {
 }
 
 /// Decompresses from one candidate offset into `output`; fails with the reason.
-Expected<void> try_candidate(ProcessRunner& runner, std::string_view image,
-                             const PayloadCandidate& candidate, const fs::path& scratch,
-                             const fs::path& output) {
+Expected<void> try_candidate(ProcessRunner& runner, std::string_view image, const PayloadCandidate& candidate,
+                             const fs::path& scratch, const fs::path& output) {
   const auto payload = scratch / "payload";
   if (auto written = write_file_atomically(payload, image.substr(candidate.offset)); !written) {
     return written;
   }
   const auto argv = decompress_command(candidate.compression);
-  auto result = runner.run({.argv = argv,
-                            .stdin_file = payload,
-                            .stdout_file = output,
-                            .timeout = std::chrono::minutes(5)});
+  auto result =
+      runner.run({.argv = argv, .stdin_file = payload, .stdout_file = output, .timeout = std::chrono::minutes(5)});
   if (!result) return fail(result.error().message);
   const auto where = argv.front() + " at offset " + std::to_string(candidate.offset);
   if (!looks_like_kernel(result.value(), output)) return fail(where + " gave no ELF kernel");
@@ -112,26 +109,20 @@ std::string identity_of(const fs::path& file) {
 std::vector<PayloadCandidate> find_payload_candidates(std::string_view bytes) {
   std::vector<PayloadCandidate> found;
   for (const auto& magic : kMagics) {
-    for (auto at = bytes.find(magic.bytes); at != std::string_view::npos;
-         at = bytes.find(magic.bytes, at + 1)) {
+    for (auto at = bytes.find(magic.bytes); at != std::string_view::npos; at = bytes.find(magic.bytes, at + 1)) {
       found.push_back({at, magic.compression});
     }
   }
-  std::sort(found.begin(), found.end(),
-            [](const auto& a, const auto& b) { return a.offset < b.offset; });
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.offset < b.offset; });
   return found;
 }
 
 std::vector<std::string> decompress_command(Compression compression) {
   switch (compression) {
-    case Compression::kXz:
-      return {"xz", "-dc"};
-    case Compression::kZstd:
-      return {"zstd", "-dc"};
-    case Compression::kGzip:
-      return {"gzip", "-dc"};
-    case Compression::kLz4:
-      return {"lz4", "-dc"};
+    case Compression::kXz: return {"xz", "-dc"};
+    case Compression::kZstd: return {"zstd", "-dc"};
+    case Compression::kGzip: return {"gzip", "-dc"};
+    case Compression::kLz4: return {"lz4", "-dc"};
   }
   return {};
 }
@@ -176,8 +167,7 @@ bool elf_file_has_pvh_note(const fs::path& path) {
   });
 }
 
-Expected<void> extract_pvh_image(ProcessRunner& runner, const fs::path& bz_image,
-                                 const fs::path& output) {
+Expected<void> extract_pvh_image(ProcessRunner& runner, const fs::path& bz_image, const fs::path& output) {
   auto image = read_file(bz_image);
   if (!image) return fail(image.error().message);
   auto candidates = find_payload_candidates(image.value());
@@ -201,8 +191,7 @@ Expected<void> extract_pvh_image(ProcessRunner& runner, const fs::path& bz_image
   return fail("no PVH-bootable vmlinux in " + bz_image.string() + " (" + reasons + ")");
 }
 
-std::optional<fs::path> cached_pvh_image(ProcessRunner& runner, const fs::path& bz_image,
-                                         const fs::path& dir) {
+std::optional<fs::path> cached_pvh_image(ProcessRunner& runner, const fs::path& bz_image, const fs::path& dir) {
   const auto image = dir / "vmlinux";
   const auto stamp = dir / "vmlinux.identity";
   const auto identity = identity_of(bz_image);

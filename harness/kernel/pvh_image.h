@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/base/expected.h"
-#include "harness/base/process_runner.h"
+#include "base/expected.h"
+#include "util/process_runner.h"
 
 namespace bh {
 
@@ -36,8 +36,7 @@ std::vector<PayloadCandidate> find_payload_candidates(std::string_view bytes);
 std::vector<std::string> decompress_command(Compression compression);
 
 /// Reads `size` bytes at `offset` of some file; nullopt past its end.
-using ByteReader =
-    std::function<std::optional<std::string>(std::uint64_t offset, std::uint64_t size)>;
+using ByteReader = std::function<std::optional<std::string>(std::uint64_t offset, std::uint64_t size)>;
 
 /// True if the 64-bit little-endian ELF that `read` sees has a PT_NOTE segment holding the
 /// Xen note XEN_ELFNOTE_PHYS32_ENTRY (type 18), which QEMU needs to boot it via PVH.
@@ -59,8 +58,7 @@ Expected<void> extract_pvh_image(ProcessRunner& runner, const std::filesystem::p
 /// bzImage's path, size or modification time changes (a failure is remembered the same
 /// way, so a kernel without CONFIG_PVH costs nothing the second time). nullopt: boot the
 /// bzImage.
-std::optional<std::filesystem::path> cached_pvh_image(ProcessRunner& runner,
-                                                      const std::filesystem::path& bz_image,
+std::optional<std::filesystem::path> cached_pvh_image(ProcessRunner& runner, const std::filesystem::path& bz_image,
                                                       const std::filesystem::path& dir);
 
 }  // namespace bh

@@ -4,9 +4,9 @@
 
 #include <fstream>
 
-#include "harness/base/files.h"
-#include "harness/base/temp_dir.h"
-#include "harness/kernel/fake_process_runner.h"
+#include "util/fake_process_runner.h"
+#include "util/files.h"
+#include "util/temp_dir.h"
 
 namespace bh {
 
@@ -55,8 +55,7 @@ std::string synthetic_elf(const std::string& notes, std::size_t total_size = 0) 
 }
 
 std::string pvh_notes() {
-  return note(std::string_view("Xen\0", 4), 6, "linux") +
-         note(std::string_view("Xen\0", 4), 18, std::string(4, '\1'));
+  return note(std::string_view("Xen\0", 4), 6, "linux") + note(std::string_view("Xen\0", 4), 18, std::string(4, '\1'));
 }
 
 TEST(PayloadCandidates, FindsEveryMagicInFileOrder) {
@@ -126,8 +125,7 @@ TEST(PvhImage, RejectsAnElfWithoutPvhNoteAndSmallOutputOnFailure) {
   int call = 0;
   runner.on({"gzip"}, [&call](const ProcessRequest& request) {
     // First: a complete ELF without the note. Second: a truncated ELF and an error exit.
-    const auto elf =
-        ++call == 1 ? synthetic_elf(note("GNU", 3, "id"), 2 << 20) : synthetic_elf(pvh_notes());
+    const auto elf = ++call == 1 ? synthetic_elf(note("GNU", 3, "id"), 2 << 20) : synthetic_elf(pvh_notes());
     EXPECT_TRUE(write_file_atomically(*request.stdout_file, elf));
     return ProcessResult{.exit_code = call == 1 ? 0 : 1};
   });
@@ -152,12 +150,11 @@ TEST(PvhImage, RealGzipWithTrailingGarbage) {
   TempDir dir("pvh-test");
   ASSERT_TRUE(write_file_atomically(dir.path() / "elf", synthetic_elf(pvh_notes(), 2 << 20)));
   SystemProcessRunner runner;
-  auto packed = runner.run({.argv = {"gzip", "-c", "-n", (dir.path() / "elf").string()},
-                            .stdout_file = dir.path() / "elf.gz"});
+  auto packed =
+      runner.run({.argv = {"gzip", "-c", "-n", (dir.path() / "elf").string()}, .stdout_file = dir.path() / "elf.gz"});
   ASSERT_TRUE(packed);
   ASSERT_EQ(packed.value().exit_code, 0);
-  const auto image =
-      std::string(512, 's') + read_file(dir.path() / "elf.gz").value() + std::string(4096, 't');
+  const auto image = std::string(512, 's') + read_file(dir.path() / "elf.gz").value() + std::string(4096, 't');
   ASSERT_TRUE(write_file_atomically(dir.path() / "bzImage", image));
   ASSERT_TRUE(extract_pvh_image(runner, dir.path() / "bzImage", dir.path() / "vmlinux"));
   EXPECT_EQ(read_file(dir.path() / "vmlinux").value(), read_file(dir.path() / "elf").value());

@@ -8,10 +8,10 @@
 #include <fstream>
 #include <iostream>
 
-#include "harness/base/temp_dir.h"
 #include "harness/kernel/build_tree.h"
 #include "harness/kernel/kernel_provider.h"
 #include "harness/kernel/pvh_image.h"
+#include "util/temp_dir.h"
 
 namespace bh {
 namespace {
@@ -48,13 +48,12 @@ void resolve_and_check(const std::string& spec_text) {
   auto kernel = provider.resolve(parse_kernel_spec(spec_text).value());
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(kernel) << kernel.error().message;
-  std::cout << spec_text << ": " << took.count() << " s, " << kernel.value().source
-            << "\n  boot image " << mib(kernel.value().boot_image) << " MiB\n";
+  std::cout << spec_text << ": " << took.count() << " s, " << kernel.value().source << "\n  boot image "
+            << mib(kernel.value().boot_image) << " MiB\n";
   EXPECT_TRUE(fs::exists(kernel.value().modules_dir / "modules.dep"));
   ASSERT_TRUE(kernel.value().pvh_image);
   EXPECT_TRUE(elf_file_has_pvh_note(*kernel.value().pvh_image));
-  std::cout << "  pvh image " << *kernel.value().pvh_image << " " << mib(*kernel.value().pvh_image)
-            << " MiB\n";
+  std::cout << "  pvh image " << *kernel.value().pvh_image << " " << mib(*kernel.value().pvh_image) << " MiB\n";
 }
 
 TEST(RealKernel, DISABLED_Debian61) { resolve_and_check("debian:6.1.0-56-amd64"); }
@@ -80,8 +79,7 @@ TEST(RealKernel, DISABLED_ErrorsFromRealTools) {
   EXPECT_NE(unknown.error().message.find("Debian has no kernel package"), std::string::npos);
   TempDir dir("corrupt");
   std::ofstream(dir.path() / "corrupt.deb") << "garbage";
-  auto corrupt =
-      provider.resolve(parse_kernel_spec("deb:" + (dir.path() / "corrupt.deb").string()).value());
+  auto corrupt = provider.resolve(parse_kernel_spec("deb:" + (dir.path() / "corrupt.deb").string()).value());
   ASSERT_FALSE(corrupt);
   std::cout << corrupt.error().message << "\n";
   EXPECT_NE(corrupt.error().message.find("not a valid .deb"), std::string::npos);

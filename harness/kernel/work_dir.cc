@@ -7,16 +7,14 @@
 #include <cstdlib>
 #include <string>
 
-#include "harness/base/error.h"
+#include "harness/exit/harness_error.h"
 
 namespace bh {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string purpose_name(WorkPurpose purpose) {
-  return purpose == WorkPurpose::kPartial ? "partial" : "download";
-}
+std::string purpose_name(WorkPurpose purpose) { return purpose == WorkPurpose::kPartial ? "partial" : "download"; }
 
 /// The pid in "<name>.<purpose>-<pid>", or 0 if the name is not a work directory's.
 long owner_pid(const std::string& name) {
@@ -25,8 +23,7 @@ long owner_pid(const std::string& name) {
   const auto dot = name.rfind('.', dash - 1);
   if (dot == std::string::npos) return 0;
   const auto purpose = name.substr(dot + 1, dash - dot - 1);
-  if (purpose != purpose_name(WorkPurpose::kPartial) &&
-      purpose != purpose_name(WorkPurpose::kDownload)) {
+  if (purpose != purpose_name(WorkPurpose::kPartial) && purpose != purpose_name(WorkPurpose::kDownload)) {
     return 0;
   }
   const auto digits = name.substr(dash + 1);

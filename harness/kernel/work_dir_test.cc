@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "harness/base/files.h"
-#include "harness/base/temp_dir.h"
+#include "util/files.h"
+#include "util/temp_dir.h"
 
 namespace bh {
 namespace {
@@ -29,10 +29,10 @@ TEST(WorkDir, OnlyDeadProcessesLeftoversAreRemoved) {
   TempDir cache("work-dir-test");
   const auto own = std::to_string(::getpid());
   const std::string dead = "2147483647";  // above any pid_max
-  for (const auto& name : {"6.1.0-56-amd64.partial-" + dead, "6.1.0-56-amd64.download-" + dead,
-                           "6.1.0-56-amd64.partial-" + own, std::string("6.18.0-rc1-00123"),
-                           std::string("6.1.0-56-amd64"), std::string("deb-0123456789abcdef"),
-                           "6.1.0-56-amd64.other-" + dead}) {
+  for (const auto& name :
+       {"6.1.0-56-amd64.partial-" + dead, "6.1.0-56-amd64.download-" + dead, "6.1.0-56-amd64.partial-" + own,
+        std::string("6.18.0-rc1-00123"), std::string("6.1.0-56-amd64"), std::string("deb-0123456789abcdef"),
+        "6.1.0-56-amd64.other-" + dead}) {
     fs::create_directories(cache.path() / name);
   }
   remove_dead_work_dirs(cache.path());
@@ -41,9 +41,9 @@ TEST(WorkDir, OnlyDeadProcessesLeftoversAreRemoved) {
     left.push_back(entry.path().filename().string());
   }
   std::sort(left.begin(), left.end());
-  EXPECT_EQ(left, (std::vector<std::string>{"6.1.0-56-amd64", "6.1.0-56-amd64.other-" + dead,
-                                            "6.1.0-56-amd64.partial-" + own, "6.18.0-rc1-00123",
-                                            "deb-0123456789abcdef"}));
+  EXPECT_EQ(left,
+            (std::vector<std::string>{"6.1.0-56-amd64", "6.1.0-56-amd64.other-" + dead, "6.1.0-56-amd64.partial-" + own,
+                                      "6.18.0-rc1-00123", "deb-0123456789abcdef"}));
 }
 
 }  // namespace

@@ -1,0 +1,93 @@
+#pragma once
+/// bcache's hit/miss/bypass counters of one device, read so that a phase's I/O is all in them.
+///
+/// bcache does not add to /sys/.../stats_total/* as requests complete: it counts them in
+/// per-device atomic collectors and folds those into the exported totals from a timer, every
+/// accounting_delay = (HZ * 300) / 22 jiffies, about 13.64 s (drivers/md/bcache/stats.c,
+/// scale_accounting). A reading taken right after a phase therefore misses up to 13.6 s of
+/// its requests. settle_counters() waits for the next fold before it reports.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "base/expected.h"
+#include "harness/vm/guest_agent.h"
+#include "util/clock.h"
+
+namespace bh {
+
+/// Counter name -> value. The names are the stats_total files' (cache_hits, cache_misses,
+/// cache_bypass_hits, cache_bypass_misses, cache_miss_collisions, cache_readaheads where the
+/// kernel has it), plus "bypassed_bytes" read from the "bypassed" file (see
+/// parse_counter_files: bcache prints it rounded, so it is approximate).
+using BcacheCounterValues = std::map<std::string, std::uint64_t>;
+
+/// Where counter readings come from.
+class CounterSource {
+ public:
+  virtual ~CounterSource() = default;
+  /// One reading of every counter there is. The counters are not read atomically.
+  virtual Expected<BcacheCounterValues> read() = 0;
+};
+
+/// "/sys/block/<device>/bcache/stats_total" for a bcache device such as "bcache0".
+std::string bcache_stats_total_dir(std::string_view device);
+
+/// Reads a stats_total directory in the guest (a bcache device's, or a cache set's
+/// /sys/fs/bcache/<uuid>/stats_total) through the agent, in one request.
+class GuestCounterSource : public CounterSource {
+ public:
+  GuestCounterSource(GuestAgent& agent, std::string stats_dir) : agent_(agent), stats_dir_(std::move(stats_dir)) {}
+
+  /// The counters whose files exist (a missing file is left out); fails when none exists
+  /// (naming the directory), when the agent fails, or when a file does not parse (naming it).
+  Expected<BcacheCounterValues> read() override;
+
+ private:
+  GuestAgent& agent_;
+  std::string stats_dir_;
+};
+
+/// The counters from stats_total file contents by file name ("cache_hits" -> "12\n", ...):
+/// unsigned decimals, and "bypassed" into "bypassed_bytes". bcache prints "bypassed" with
+/// bch_hprint ("288.8M": three digits, one truncated decimal, a 1024-based unit), so that
+/// value is under the true count by up to a tenth of its unit (about 0.1 % above 100 units,
+/// up to 10 % near 1). Unknown names are ignored; `dir` only names the files in errors.
+Expected<BcacheCounterValues> parse_counter_files(const std::map<std::string, std::string>& by_name,
+                                                  std::string_view dir);
+
+/// A reading taken after bcache's accounting timer has fired at least once.
+struct SettledCounters {
+  BcacheCounterValues values;
+  double waited_s = 0;    ///< from the first reading to the last
+  bool saw_tick = false;  ///< a reading changed, so a fold was seen
+};
+
+/// Reads the counters, then polls every `poll` until a reading differs from the first or
+/// `max_wait` has passed, and returns:
+///  - when one differed (the timer folded counts in after the call): one more reading, not
+///    the one that differed. The files are read one after another, so the reading that first
+///    differs may have caught the fold half done; the fold itself takes microseconds and the
+///    next is 13.6 s away, so the reading after it has all of them.
+///  - when none differed within max_wait: the last reading. The timer must have fired in that
+///    time (max_wait exceeds its period) and found nothing to fold, so nothing was pending.
+/// The default max_wait is 15 s, not 13.64: the timer wheel rounds a ~13.6 s timer up to its
+/// level's granularity (512 jiffies at HZ=1000, 64 at HZ=100/250), so one fold may come up
+/// to ~0.64 s late. A counter source error ends the wait and is returned.
+Expected<SettledCounters> settle_counters(CounterSource& source, Clock& clock,
+                                          std::chrono::milliseconds poll = std::chrono::milliseconds(250),
+                                          std::chrono::milliseconds max_wait = std::chrono::milliseconds(15000));
+
+/// after - before for each counter in both. Fails naming the counter when one went down
+/// (the totals only grow, unless someone wrote clear_stats in between).
+Expected<BcacheCounterValues> counter_delta(const BcacheCounterValues& before, const BcacheCounterValues& after);
+
+/// {"before": {...}, "after": {...}, "delta": {...}, "settle_s": waited_s, "saw_tick": bool}.
+nlohmann::json to_json(const BcacheCounterValues& before, const SettledCounters& after,
+                       const BcacheCounterValues& delta);
+
+}  // namespace bh

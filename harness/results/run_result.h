@@ -1,0 +1,92 @@
+#pragma once
+/// What one run produced, typed: its status, the block counts it verified, what it learnt
+/// about its guest and workload, its metrics and its power cuts. Written to summary.json
+/// once (run_summary.h's to_json) under the field names users' CI scripts read.
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/block_classifier.h"
+#include "analysis/power_cut_classifier.h"
+
+namespace bh {
+
+/// KCIDB statuses: PASS (no stale data), FAIL (the kernel is faulty: stale data or an oops),
+/// ERROR (the harness could not run it), SKIP (not applicable to this kernel).
+enum class Status { kPass, kFail, kError, kSkip };
+
+/// "PASS", "FAIL", "ERROR" or "SKIP".
+std::string status_name(Status status);
+
+/// What a run learnt about its guest and workload on the way; each is a run field of
+/// summary.json under the name given, absent when the run never got that far.
+struct RunFacts {
+  std::string run_dir;                      ///< "run_dir"
+  std::optional<std::string> accel;         ///< "accel": the accelerator the guest booted with
+  std::optional<std::string> accel_reason;  ///< "accel_reason"
+  std::vector<std::string> boot_retries;    ///< "boot_retries": each hung boot retried (absent: none)
+  std::optional<std::map<std::string, std::string>> readback;  ///< "readback": knob -> value read back
+  std::optional<std::uint64_t> fill_bytes;                     ///< "fill_bytes": what the fill wrote
+  std::optional<std::uint64_t> race_write_bytes;               ///< "race_write_bytes": what the race's writer wrote
+  std::optional<std::uint64_t> race_read_ios;                  ///< "race_read_ios": reads the race's readers completed
+  std::map<std::string, std::uint64_t> phase_ios;              ///< "PHASE_ios": I/Os of each perf phase
+};
+
+/// One power cut inside (or right after) the race, and what bcache served after the reboot.
+/// Each member is the summary.json field of the same name.
+struct PowerCutResult {
+  unsigned index = 0;  ///< 1-based
+  std::string method;  ///< "kill" or "sysrq-b"
+  bool after_race = false;
+  std::optional<double> at_s;  ///< seconds into the race's fio when the cut was triggered
+  std::string dir;
+  bool registered = false;     ///< bcache took its devices back after the reboot
+  std::string journal_replay;  ///< bcache's journal replay line from the console
+  std::uint64_t acknowledged_writes = 0;
+  std::uint64_t in_flight_writes = 0;
+  std::uint64_t stale_blocks_after_power_cut = 0;
+  std::uint64_t torn_blocks = 0;
+  std::uint64_t lost_writes = 0;
+  std::optional<Status> status;  ///< none: the cut never reached a verdict (never a PASS)
+  std::string reason;            ///< written with the status
+  std::map<std::string, double> timing_s;
+  std::vector<std::string> boot_retries;  ///< absent from the JSON when empty
+  std::vector<std::string> console_findings;
+  std::optional<std::vector<std::string>> console_lines;         ///< bcache's lines when it refused the devices
+  std::optional<analysis::PowerCutClassification> verification;  ///< when the region was read back
+};
+
+/// One run of one scenario with one seed.
+struct RunResult {
+  std::uint64_t seed = 0;
+  Status status = Status::kError;
+  std::string reason;  ///< why FAIL/ERROR/SKIP, for people
+  /// Race and control runs that read their region back: the classification, whose counts
+  /// (blocks_checked, stale_blocks, ...) are run fields of summary.json.
+  std::optional<analysis::BlockClassification> verification;
+  std::map<std::string, double> timing_s;  ///< boot, provision, fill, race, verify, ...
+  std::vector<std::string> console_findings;
+  RunFacts facts;
+  /// The measured phase's metrics as analysis::run_metrics computes them (measured_phase,
+  /// latency_us, iops, bandwidth_kib_s, memory_kib, bcache_counters): run fields of
+  /// summary.json, recomputed by `report` from the run's raw files.
+  nlohmann::json metrics = nlohmann::json::object();
+  std::optional<std::string> metrics_error;  ///< "metrics_error": why the metrics are missing
+  /// One per power cut; empty without --power-cuts.
+  std::vector<PowerCutResult> power_cuts;
+
+  /// The run's stale blocks (0 when it verified nothing).
+  std::uint64_t stale_blocks() const { return verification ? verification->stale_blocks : 0; }
+};
+
+/// The cut as its summary.json object.
+nlohmann::json to_json(const PowerCutResult& cut);
+
+/// The run as its summary.json object.
+nlohmann::json to_json(const RunResult& run);
+
+}  // namespace bh

@@ -1,0 +1,123 @@
+#include "harness/runs/perf_run.h"
+
+#include "harness/bcache/bcache_counters.h"
+#include "harness/bcache/provisioner.h"
+#include "harness/results/run_directory.h"
+#include "harness/runs/run_steps.h"
+#include "util/clock.h"
+#include "util/files.h"
+
+namespace bh {
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+std::map<std::string, std::string> perf_phase_environment(const std::string& phase, std::uint32_t seconds) {
+  return {{"BH_RUNTIME", std::to_string(seconds)}, {"BH_LAT_LOG", phase}};
+}
+
+std::string perf_workload_problem(const analysis::FioReport& report, std::uint32_t runtime_s) {
+  if (report.jobs.empty()) return "fio reported no jobs";
+  const double wanted_ms = 0.9 * 1000.0 * runtime_s;
+  for (const auto& job : report.jobs) {
+    if (job.read.total_ios + job.write.total_ios == 0) return "job '" + job.name + "' completed no I/O";
+    const auto ran_ms = std::max(job.read.runtime_ms, job.write.runtime_ms);
+    if (static_cast<double>(ran_ms) < wanted_ms) {
+      return "job '" + job.name + "' ran " + std::to_string(ran_ms) + " ms of the " + std::to_string(runtime_s) +
+             " s measured runtime";
+    }
+  }
+  return "";
+}
+
+namespace {
+
+/// The perf run's phases on one guest.
+class PerfRun {
+ public:
+  PerfRun(const RunContext& context, RunResult& result)
+      : context_(context), result_(result), steps_(context, result.timing_s, result.facts) {}
+
+  void run() {
+    steps_.start();
+    counters_before_ = settled_counters("provision").values;
+    steps_.fill();
+    record_counters("fill");
+    const auto& perf = context_.scenario.perf;
+    if (perf.warmup_s > 0) perf_phase("warmup", perf.warmup_s);
+    perf_phase(kPerfMeasuredPhase, perf.runtime_s);
+    steps_.power_off();
+  }
+
+  void end_guest() { steps_.end_guest(); }
+
+ private:
+  /// Runs the perf job for `seconds` as phase `name`, sampling memory against an idle
+  /// baseline; ERROR unless the workload provably ran.
+  void perf_phase(const std::string& name, std::uint32_t seconds) {
+    steps_.phase(name);
+    const auto baseline = steps_.memory_sample();
+    const auto fio = steps_.run_job(context_.scenario.perf_job, name, perf_phase_environment(name, seconds),
+                                    FioRunOptions{kMemorySampleIntervalMs, {}});
+    steps_.save_memory(name, baseline, fio);
+    const auto report = steps_.finished_report(fio, name);
+    steps_.timed(name);
+    result_.facts.phase_ios[name] = report.total_ios();
+    if (const auto problem = perf_workload_problem(report, seconds); !problem.empty()) {
+      stop(Status::kError, name + " phase: " + problem + ": the workload did not happen as designed");
+    }
+    record_counters(name);
+  }
+
+  /// bcache's counters once its accounting timer has folded in everything counted so far.
+  SettledCounters settled_counters(const std::string& after_phase) {
+    steps_.phase("settle counters");
+    const auto device = fs::path(steps_.bcache().bcache_device).filename().string();
+    GuestCounterSource source(steps_.session().agent(), bcache_stats_total_dir(device));
+    SteadyClock clock;
+    auto settled = or_error(settle_counters(source, clock), "reading bcache's counters after " + after_phase);
+    steps_.timed("settle_" + after_phase);
+    return settled;
+  }
+
+  /// Records phase `name`'s counters: before it, after it, and the difference.
+  void record_counters(const std::string& name) {
+    const auto after = settled_counters(name);
+    const auto delta = or_error(counter_delta(counters_before_, after.values), "bcache's counters over " + name);
+    counters_[name] = to_json(counters_before_, after, delta);
+    counters_before_ = after.values;
+    // Saved after every phase, so a run that stops later keeps the phases it completed.
+    (void)write_json(context_.run_dir, "bcache-counters.json", counters_);
+  }
+
+  const RunContext& context_;
+  RunResult& result_;
+  RunSteps steps_;
+  BcacheCounterValues counters_before_;
+  Json counters_ = Json::object();
+};
+
+}  // namespace
+
+RunResult run_perf_once(const RunContext& context, std::string& used_accel) {
+  RunResult result;
+  result.seed = context.seed;
+  result.facts.run_dir = context.run_dir.string();
+  PerfRun perf(context, result);
+  if (run_until_stopped(result, context.run_dir, [&] { perf.run(); })) {
+    result.status = result.console_findings.empty() ? Status::kPass : Status::kFail;
+    if (!result.console_findings.empty()) result.reason = "kernel: " + result.console_findings.front();
+  }
+  if (result.facts.accel) used_accel = *result.facts.accel;
+  perf.end_guest();
+  remove_virtio_images(context.run_dir);
+  if (fs::exists(context.run_dir / (std::string(kPerfMeasuredPhase) + ".fio.json"))) {
+    const auto problem = add_run_metrics(result, context.run_dir, kPerfMeasuredPhase);
+    if (!problem.empty() && result.status == Status::kPass) {
+      result.status = Status::kError;
+      result.reason = "the measured phase's metrics: " + problem;
+    }
+  }
+  return result;
+}
+
+}  // namespace bh

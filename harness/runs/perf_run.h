@@ -1,0 +1,33 @@
+#pragma once
+/// One run of a perf scenario with one seed, in a fresh guest: provision bcache, fill the
+/// region, run the scenario's perf job once to warm up and once for its measured runtime,
+/// power off. The measured phase records fio's JSON, per-I/O completion-latency logs and
+/// memory samples every 250 ms against an idle baseline; every phase records bcache's
+/// counters before and after it, each read once bcache's accounting timer has folded in
+/// the phase's I/O (see bcache_counters.h).
+///
+/// A perf run checks no data. It PASSes when the workload provably ran (every job did I/O,
+/// the measured phase ran for its runtime), FAILs on a kernel oops, and is an ERROR when
+/// the harness cannot prove the workload happened.
+
+#include <string>
+
+#include "analysis/fio_json.h"
+#include "harness/results/run_summary.h"
+#include "harness/runs/run_context.h"
+
+namespace bh {
+
+/// The environment a perf phase adds to job_environment: BH_RUNTIME and BH_LAT_LOG.
+std::map<std::string, std::string> perf_phase_environment(const std::string& phase, std::uint32_t seconds);
+
+/// "" when the measured phase's fio report proves the workload: every job completed I/O
+/// and ran at least 90% of `runtime_s`; otherwise why not.
+std::string perf_workload_problem(const analysis::FioReport& report, std::uint32_t runtime_s);
+
+/// Runs the perf scenario once; the result is PASS, FAIL, ERROR or SKIP with its reason,
+/// timings, and (when the measured phase ran) its metrics. `used_accel` receives the
+/// accelerator of the boot (empty if none).
+RunResult run_perf_once(const RunContext& context, std::string& used_accel);
+
+}  // namespace bh

@@ -1,0 +1,240 @@
+#include "harness/runs/power_cut_run.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "analysis/fio_verify_state.h"
+#include "analysis/power_cut_classifier.h"
+#include "analysis/write_completions.h"
+#include "harness/bcache/provisioner.h"
+#include "harness/runs/run_steps.h"
+#include "harness/vm/console_findings.h"
+#include "protocol/base64.h"
+#include "util/files.h"
+
+namespace bh {
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+using std::chrono::milliseconds;
+
+namespace {
+
+/// Lines of `console` that contain `needle`.
+std::vector<std::string> lines_with(const std::string& console, std::string_view needle) {
+  std::vector<std::string> found;
+  std::istringstream lines(console);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(needle) != std::string::npos) found.push_back(line);
+  }
+  return found;
+}
+
+/// The writes the saved verify state proves acknowledged (and those in flight at the cut).
+std::vector<analysis::WriteRecord> writes_from_states(const Json& states, const analysis::SequentialWriter& writer) {
+  std::vector<analysis::FioVerifyState> writing;
+  for (const auto& [name, encoded] : states.items()) {
+    const auto bytes = or_error(protocol::base64_decode(encoded.get<std::string>()), "verify state " + name);
+    auto state = or_error(analysis::parse_fio_verify_state(bytes), "verify state " + name);
+    if (state.issued_writes > 0) writing.push_back(std::move(state));
+  }
+  if (writing.empty()) return {};  // cut before the writer issued anything
+  if (writing.size() > 1)
+    stop(Status::kError, "the race job has several writing jobs; the power-cut evidence needs one");
+  return or_error(analysis::writes_from_verify_state(writing.front(), writer), "the writer's verify state");
+}
+
+class PowerCutCycle {
+ public:
+  PowerCutCycle(const RunContext& context, const analysis::SequentialWriter& writer, std::optional<double> at_s)
+      : context_(context), writer_(writer), at_s_(at_s), steps_(context, timing_s_, facts_) {}
+
+  PowerCutResult run(unsigned index) {
+    PowerCutResult cut;
+    cut.index = index;
+    cut.method = cut_method_name(context_.power_cuts.method);
+    cut.after_race = !at_s_;
+    cut.dir = context_.run_dir.string();
+    try {
+      cycle(cut);
+    } catch (const RunStop& stopped) {
+      cut.status = stopped.status;
+      cut.reason = stopped.reason;
+    }
+    steps_.end_guest();
+    explain_by_console(cut);
+    cut.timing_s = timing_s_;
+    cut.boot_retries = facts_.boot_retries;
+    if (cut.status == Status::kPass) remove_virtio_images(context_.run_dir);
+    return cut;
+  }
+
+ private:
+  void cycle(PowerCutResult& cut) {
+    const auto& settings = context_.scenario.settings;
+    const auto disks = or_error(create_virtio_images(settings, context_.run_dir), "disk images");
+    steps_.boot(context_.run_dir / "before", disks);
+    steps_.provision();
+    steps_.fill();
+    writes_ = race_and_cut(cut);
+    or_error(check_virtio_images(settings, disks), "after the cut");
+    RebootPlan plan{steps_.boot_target(disks), context_.boot};
+    if (context_.after_cut) context_.after_cut(plan);
+    or_error(check_virtio_images(settings, plan.target.disks), "before the reboot");
+    steps_.boot(context_.run_dir / "after", plan.target, plan.options, "reboot");
+    const std::string refusal = steps_.reattach();  // bcache replays its journal here
+    cut.registered = refusal.empty();
+    cut.journal_replay = journal_replay_line();
+    if (!refusal.empty()) stop(Status::kFail, "bcache did not take its devices back after the cut: " + refusal);
+    verify(cut);
+    steps_.power_off();
+  }
+
+  /// Races until the cut, cuts the power at once, then reads the evidence fio left.
+  std::vector<analysis::WriteRecord> race_and_cut(PowerCutResult& cut) {
+    if (!at_s_) {
+      const auto report = steps_.race();
+      cut_power();
+      cut.at_s = writer_runtime_s(report);
+      return analysis::all_writes_acknowledged(writer_);
+    }
+    const auto fio = steps_.race_until_cut(milliseconds(static_cast<long>(*at_s_ * 1000)));
+    cut_power();
+    cut.at_s = fio.cut.value("trigger_at_s", *at_s_);
+    if (fio.cut.value("fired", false))
+      return writes_from_states(fio.cut.value("verify_states", Json::object()), writer_);
+    return writes_of_finished_race(fio, cut);
+  }
+
+  /// fio ended before the trigger: the cut comes right after the race.
+  std::vector<analysis::WriteRecord> writes_of_finished_race(const GuestFioResult& fio, PowerCutResult& cut) {
+    if (fio.exit_code != 0) stop(Status::kError, "race job: fio exited with status " + std::to_string(fio.exit_code));
+    const auto report = or_error(analysis::parse_fio_json(fio.json_output), "race job output");
+    if (written_bytes(report) != writer_.write_size) {
+      stop(Status::kError, "the race's writer wrote " + std::to_string(written_bytes(report)) + " of " +
+                               std::to_string(writer_.write_size) + " bytes before its cut");
+    }
+    cut.after_race = true;
+    cut.at_s = writer_runtime_s(report);
+    return analysis::all_writes_acknowledged(writer_);
+  }
+
+  void cut_power() {
+    auto& vm = steps_.session().vm();
+    if (context_.power_cuts.method == CutMethod::kKill) {
+      vm.kill();
+    } else {
+      // The guest resets inside this write; -no-reboot makes QEMU exit instead of rebooting.
+      (void)steps_.session().agent().write_file("/proc/sysrq-trigger", "b");
+      if (!vm.wait_for_exit(std::chrono::seconds(30))) {
+        vm.kill();
+        stop(Status::kError, "sysrq-b did not reset the guest within 30 s");
+      }
+    }
+    steps_.end_guest();
+    std::error_code ignored;
+    fs::remove(context_.run_dir / "before" / "ctl.sock", ignored);  // QEMU had no chance to remove it
+  }
+
+  void verify(PowerCutResult& cut) {
+    const auto readback = steps_.read_region();
+    analysis::PowerCutRegion region{std::as_bytes(std::span(readback.served)),
+                                    std::as_bytes(std::span(readback.backing)),
+                                    context_.scenario.region.fill_offset(),
+                                    writes_,
+                                    kFillGeneration,
+                                    kRaceGeneration};
+    const auto classification =
+        or_error(analysis::classify_after_power_cut(region), "classifying blocks after the cut");
+    cut.verification = classification;
+    cut.acknowledged_writes = classification.acknowledged_writes;
+    cut.in_flight_writes = classification.in_flight_writes;
+    cut.stale_blocks_after_power_cut = classification.stale_blocks_after_power_cut;
+    cut.torn_blocks = classification.torn_blocks;
+    cut.lost_writes = classification.lost_writes;
+    if (classification.newer_blocks > 0) {
+      stop(Status::kError,
+           std::to_string(classification.newer_blocks) +
+               " blocks hold a generation the harness never wrote there: the harness's expectation is wrong");
+    }
+    const std::string problems = nonzero_counts({{"stale_blocks_after_power_cut", cut.stale_blocks_after_power_cut},
+                                                 {"lost_writes", cut.lost_writes},
+                                                 {"torn_blocks", cut.torn_blocks}});
+    cut.status = problems.empty() ? Status::kPass : Status::kFail;
+    cut.reason = problems;
+  }
+
+  std::string console(const char* session) const {
+    auto text = read_file(context_.run_dir / session / "console.log");
+    return text ? text.value() : std::string();
+  }
+
+  std::string journal_replay_line() const {
+    const auto lines = lines_with(console("after"), "journal replay");
+    if (lines.empty()) return std::string();
+    std::string line = lines.back();
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    return line;
+  }
+
+  /// Oopses on either console make the cut FAIL; a registration failure quotes bcache's lines.
+  void explain_by_console(PowerCutResult& cut) const {
+    std::vector<std::string> findings;
+    for (const char* session : {"before", "after"}) {
+      for (const auto& finding : scan_console(console(session))) findings.push_back(finding.line);
+    }
+    cut.console_findings = findings;
+    if (!findings.empty() && cut.status != Status::kFail) {
+      cut.status = Status::kFail;
+      cut.reason = "kernel: " + findings.front() + (cut.reason.empty() ? "" : " (" + cut.reason + ")");
+    }
+    if (!cut.registered && cut.status == Status::kFail) {
+      auto bcache_lines = lines_with(console("after"), "bcache");
+      if (bcache_lines.size() > 10) bcache_lines.erase(bcache_lines.begin(), bcache_lines.end() - 10);
+      cut.console_lines = bcache_lines;
+    }
+  }
+
+  const RunContext& context_;
+  analysis::SequentialWriter writer_;
+  std::optional<double> at_s_;
+  std::map<std::string, double> timing_s_;
+  RunFacts facts_;
+  RunSteps steps_;
+  std::vector<analysis::WriteRecord> writes_;
+};
+
+}  // namespace
+
+std::vector<PowerCutResult> run_power_cuts(const RunContext& context, double race_s, std::uint64_t writer_io_size) {
+  const auto& options = context.power_cuts;
+  std::vector<std::optional<double>> points;
+  for (double at : cut_times_s(context.seed, options.cuts, race_s)) points.emplace_back(at);
+  if (options.after_race) points.emplace_back(std::nullopt);
+  const auto& region = context.scenario.region;
+  const analysis::SequentialWriter writer{region.write_offset, region.write_size, writer_io_size};
+  std::vector<PowerCutResult> cuts;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const std::string label = "cut " + std::to_string(i + 1) + "/" + std::to_string(points.size());
+    RunContext cut_context = context;
+    cut_context.run_dir = context.run_dir / ("cut-" + std::to_string(i + 1));
+    cut_context.on_phase = [&](const std::string& phase) { context.on_phase(label + " " + phase); };
+    std::error_code ignored;
+    fs::create_directories(cut_context.run_dir, ignored);
+    cuts.push_back(PowerCutCycle(cut_context, writer, points[i]).run(static_cast<unsigned>(i + 1)));
+  }
+  return cuts;
+}
+
+void judge_power_cuts(const std::vector<PowerCutResult>& cuts, RunResult& result) {
+  std::vector<Status> statuses{result.status};
+  for (const auto& cut : cuts) {
+    const Status status = cut.status.value_or(Status::kError);
+    statuses.push_back(status);
+    if (status == Status::kPass) continue;
+    result.reason += (result.reason.empty() ? "" : "; ") + std::string("cut ") + std::to_string(cut.index) + ": " +
+                     (cut.status ? cut.reason : status_name(status));
+  }
+  result.status = combine(statuses);
+}
+
+}  // namespace bh

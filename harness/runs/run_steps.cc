@@ -1,0 +1,249 @@
+#include "harness/runs/run_steps.h"
+
+#include "analysis/run_metrics.h"
+#include "harness/runs/guest_boot.h"
+#include "harness/vm/console_findings.h"
+#include "util/files.h"
+#include "util/process_runner.h"
+
+namespace bh {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+void stop(Status status, std::string reason) { throw RunStop{status, std::move(reason)}; }
+
+std::uint64_t written_bytes(const analysis::FioReport& report) {
+  std::uint64_t bytes = 0;
+  for (const auto& job : report.jobs) bytes += job.write.io_bytes;
+  return bytes;
+}
+
+std::uint64_t read_ios(const analysis::FioReport& report) {
+  std::uint64_t ios = 0;
+  for (const auto& job : report.jobs) ios += job.read.total_ios;
+  return ios;
+}
+
+double writer_runtime_s(const analysis::FioReport& report) {
+  std::uint64_t runtime_ms = 0;
+  for (const auto& job : report.jobs) {
+    if (job.write.io_bytes > 0) runtime_ms = std::max(runtime_ms, job.write.runtime_ms);
+  }
+  return static_cast<double>(runtime_ms) / 1000.0;
+}
+
+std::uint64_t writer_io_size(const analysis::FioReport& report) {
+  for (const auto& job : report.jobs) {
+    if (job.write.total_ios > 0) return job.write.io_bytes / job.write.total_ios;
+  }
+  return 0;
+}
+
+std::string nonzero_counts(std::initializer_list<NamedCount> counts) {
+  std::string text;
+  for (const auto& [name, count] : counts) {
+    if (count > 0) text += (text.empty() ? "" : "; ") + std::to_string(count) + " " + name;
+  }
+  return text;
+}
+
+std::vector<std::string> console_problems(const fs::path& console_log) {
+  std::vector<std::string> lines;
+  auto console = read_file(console_log);
+  if (!console) return lines;
+  for (const auto& finding : scan_console(console.value())) lines.push_back(finding.line);
+  return lines;
+}
+
+bool run_until_stopped(RunResult& result, const fs::path& run_dir, const std::function<void()>& body) {
+  try {
+    body();
+    result.console_findings = console_problems(run_dir / "console.log");
+    return true;
+  } catch (const RunStop& stopped) {
+    result.console_findings = console_problems(run_dir / "console.log");
+    result.status = stopped.status;
+    result.reason = stopped.reason;
+    // An oops explains an ERROR: the kernel, not the harness, broke the run.
+    if (stopped.status == Status::kError && !result.console_findings.empty()) {
+      result.status = Status::kFail;
+      result.reason = "kernel: " + result.console_findings.front() + " (" + stopped.reason + ")";
+    }
+    return false;
+  }
+}
+
+std::string add_run_metrics(RunResult& result, const fs::path& run_dir, const std::string& phase) {
+  auto metrics = analysis::run_metrics(run_dir, phase);
+  if (!metrics) {
+    result.metrics_error = metrics.error().message;
+    return metrics.error().message;
+  }
+  result.metrics = std::move(metrics).value();
+  return "";
+}
+
+RunSteps::RunSteps(const RunContext& context, std::map<std::string, double>& timing_s, RunFacts& facts)
+    : context_(context), timing_s_(timing_s), facts_(facts), output_dir_(context.run_dir) {}
+
+void RunSteps::phase(const std::string& name) {
+  context_.on_phase(name);
+  phase_start_ = Clock::now();
+}
+
+void RunSteps::timed(const std::string& name) {
+  timing_s_[name] = std::chrono::duration<double>(Clock::now() - phase_start_).count();
+}
+
+BootTarget RunSteps::boot_target(const std::vector<VirtioDisk>& disks) const {
+  const auto& guest = context_.guest;
+  return {guest.boot_image(), guest.image.path, guest.kernel.release, disks};
+}
+
+void RunSteps::boot(const fs::path& session_dir, const std::vector<VirtioDisk>& disks) {
+  boot(session_dir, boot_target(disks), context_.boot);
+}
+
+void RunSteps::boot(const fs::path& session_dir, const BootTarget& target, const BootOptions& options,
+                    const std::string& name) {
+  phase(name);
+  output_dir_ = session_dir;
+  std::vector<std::string> hangs;
+  auto session = boot_guest(target, session_dir, options, context_.accel_environment, hangs);
+  facts_.boot_retries.insert(facts_.boot_retries.end(), hangs.begin(), hangs.end());
+  session_ = or_error(std::move(session), "boot");
+  facts_.accel = accel_name(session_->report().accel);
+  facts_.accel_reason = session_->report().accel_reason;
+  timed(name);
+}
+
+void RunSteps::provision() {
+  phase("provision");
+  Provisioner provisioner(session_->agent());
+  bcache_ = or_error(provisioner.provision(context_.scenario.settings, context_.scenario.required_knobs),
+                     "provisioning bcache");
+  facts_.readback = bcache_.readback;
+  if (!bcache_.missing_knobs.empty()) {
+    std::string names;
+    for (const auto& knob : bcache_.missing_knobs) names += (names.empty() ? "" : ", ") + knob;
+    stop(Status::kSkip, "this kernel's bcache has no " + names + " (the scenario's bypass path does not exist)");
+  }
+  timed("provision");
+}
+
+void RunSteps::start() {
+  const auto& settings = context_.scenario.settings;
+  std::vector<VirtioDisk> disks;
+  if (settings.devices == DeviceKind::kVirtio)
+    disks = or_error(create_virtio_images(settings, context_.run_dir), "disk images");
+  boot(context_.run_dir, disks);
+  provision();
+}
+
+std::string RunSteps::reattach() {
+  phase("register");
+  Provisioner provisioner(session_->agent());
+  auto reattached = or_error(provisioner.reattach(context_.scenario.settings), "re-registering bcache");
+  bcache_ = reattached.bcache;
+  facts_.readback = bcache_.readback;
+  timed("register");
+  return reattached.refusal;
+}
+
+GuestFioResult RunSteps::run_fio(const fs::path& job, unsigned generation, const std::string& name,
+                                 const FioRunOptions& options, const std::map<std::string, std::string>& extra_env) {
+  const auto text = or_error(read_file(job), "reading job file");
+  const auto timeout = std::chrono::seconds(context_.scenario.race_timeout_s + 120);
+  auto environment = job_environment(context_.scenario, context_.seed, generation);
+  for (const auto& [key, value] : extra_env) environment[key] = value;
+  auto fio = or_error(session_->agent().fio(text, {}, environment, timeout, options), name + " job");
+  (void)write_file_atomically(output_dir_ / (name + ".fio.json"), fio.json_output);
+  for (const auto& [log_name, content] : fio.logs) {
+    if (fs::path(log_name).filename() == log_name) (void)write_file_atomically(output_dir_ / log_name, content);
+  }
+  if (fio.timed_out) stop(Status::kError, name + " job timed out");
+  return fio;
+}
+
+GuestFioResult RunSteps::run_job(const fs::path& job, const std::string& name,
+                                 const std::map<std::string, std::string>& extra_env, const FioRunOptions& options) {
+  return run_fio(job, kFillGeneration, name, options, extra_env);
+}
+
+nlohmann::json RunSteps::memory_sample() {
+  return or_error(session_->agent().sample_memory(), "sampling the guest's memory");
+}
+
+void RunSteps::save_memory(const std::string& name, const nlohmann::json& baseline, const GuestFioResult& fio) {
+  const nlohmann::json file = {
+      {"interval_ms", kMemorySampleIntervalMs}, {"baseline", baseline}, {"samples", fio.samples}};
+  (void)write_file_atomically(output_dir_ / (name + ".memory.json"), file.dump());
+}
+
+analysis::FioReport RunSteps::finished_report(const GuestFioResult& fio, const std::string& name) {
+  if (fio.exit_code != 0) {
+    stop(Status::kError, name + " job: fio exited with status " + std::to_string(fio.exit_code) + ": " +
+                             tail_lines(fio.stderr_text, 5));
+  }
+  return or_error(analysis::parse_fio_json(fio.json_output), name + " job output");
+}
+
+void RunSteps::fill() {
+  phase("fill");
+  const auto report = finished_report(run_fio(context_.scenario.fill_job, kFillGeneration, "fill", {}), "fill");
+  const auto want = context_.scenario.region.fill_size();
+  if (written_bytes(report) != want) {
+    stop(Status::kError,
+         "fill wrote " + std::to_string(written_bytes(report)) + " of " + std::to_string(want) + " bytes");
+  }
+  facts_.fill_bytes = written_bytes(report);
+  timed("fill");
+}
+
+analysis::FioReport RunSteps::race() {
+  phase("race");
+  const auto baseline = memory_sample();
+  const auto fio =
+      run_fio(context_.scenario.race_job, kRaceGeneration, "race", FioRunOptions{kMemorySampleIntervalMs, {}});
+  save_memory("race", baseline, fio);
+  const auto report = finished_report(fio, "race");
+  const auto want = context_.scenario.region.write_size;
+  facts_.race_write_bytes = written_bytes(report);
+  facts_.race_read_ios = read_ios(report);
+  if (written_bytes(report) != want) {
+    stop(Status::kError, "the race's writer wrote " + std::to_string(written_bytes(report)) + " of " +
+                             std::to_string(want) + " bytes: the workload did not happen as designed");
+  }
+  if (read_ios(report) == 0) stop(Status::kError, "the race's readers completed no reads: no race happened");
+  timed("race");
+  return report;
+}
+
+GuestFioResult RunSteps::race_until_cut(std::chrono::milliseconds after) {
+  phase("race");
+  auto fio = run_fio(context_.scenario.race_job, kRaceGeneration, "race", FioRunOptions{0, after});
+  timed("race");
+  return fio;
+}
+
+RegionReadback RunSteps::read_region() {
+  phase("verify");
+  const auto& region = context_.scenario.region;
+  auto& agent = session_->agent();
+  RegionReadback readback;
+  readback.served = or_error(agent.read_blocks(bcache_.bcache_device, region.fill_offset(), region.fill_size()),
+                             "reading back " + bcache_.bcache_device);
+  readback.backing = or_error(
+      agent.read_blocks(bcache_.backing_device, bcache_.data_offset_bytes + region.fill_offset(), region.fill_size()),
+      "reading the backing device " + bcache_.backing_device);
+  timed("verify");
+  return readback;
+}
+
+void RunSteps::power_off() {
+  phase("poweroff");
+  or_error(session_->power_off(), "power-off");
+  timed("poweroff");
+}
+
+}  // namespace bh

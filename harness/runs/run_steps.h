@@ -1,0 +1,160 @@
+#pragma once
+/// The steps a race run and a power-cut cycle share, on one guest at a time: boot, provision
+/// (or re-register after a cut), fill generation 1, race generation 2, read the region back.
+///
+/// A step that cannot prove its part of the workload happened throws RunStop (ERROR, or
+/// SKIP when the kernel lacks what the scenario needs); run_race_once and the power-cut
+/// cycles catch it.
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/fio_json.h"
+#include "harness/bcache/provisioner.h"
+#include "harness/results/run_summary.h"
+#include "harness/runs/job_environment.h"
+#include "harness/runs/run_context.h"
+#include "harness/vm/guest_agent.h"
+#include "harness/vm/guest_session.h"
+
+namespace bh {
+
+/// How often the guest agent samples memory while a measured phase runs.
+inline constexpr int kMemorySampleIntervalMs = 250;
+
+/// The generation the fill writes and the one the race's writer writes.
+inline constexpr unsigned kFillGeneration = 1;
+inline constexpr unsigned kRaceGeneration = 2;
+
+/// Ends a run (or a cut cycle) with a status and a reason.
+struct RunStop {
+  Status status;
+  std::string reason;
+};
+
+/// Throws RunStop{status, reason}.
+[[noreturn]] void stop(Status status, std::string reason);
+
+/// The value, or RunStop ERROR "<what>: <message>".
+template <class T>
+T or_error(Expected<T> result, const std::string& what) {
+  if (!result) stop(Status::kError, what + ": " + result.error().message);
+  if constexpr (!std::is_void_v<T>) return std::move(result).value();
+}
+
+/// What bcache serves over the checked region, and what the backing device holds there.
+struct RegionReadback {
+  std::string served;
+  std::string backing;
+};
+
+/// One guest at a time, driven through the steps; timings and facts go to `timing_s` and
+/// `facts`.
+class RunSteps {
+ public:
+  RunSteps(const RunContext& context, std::map<std::string, double>& timing_s, RunFacts& facts);
+
+  /// What the run boots: the prepared kernel and image with these disks.
+  BootTarget boot_target(const std::vector<VirtioDisk>& disks) const;
+  /// Boots a guest whose console, logs and control socket live in `session_dir` (boot_guest:
+  /// a hung boot is tried once more; facts' boot_retries records why).
+  void boot(const std::filesystem::path& session_dir, const std::vector<VirtioDisk>& disks);
+  /// The same with an explicit target and options; `phase` names it in timings and progress.
+  void boot(const std::filesystem::path& session_dir, const BootTarget& target, const BootOptions& options,
+            const std::string& phase = "boot");
+  /// Formats and registers bcache with the scenario's settings (SKIP if knobs are missing).
+  void provision();
+  /// A run's start: the disk images (virtio devices) in the run directory, a boot on them,
+  /// and provision().
+  void start();
+  /// Registers the devices bcache left after a cut. Returns "" when registration worked,
+  /// else the kernel's refusal (a finding, not a harness error).
+  std::string reattach();
+  /// Writes generation 1 over the whole region; ERROR unless fio wrote all of it.
+  void fill();
+  /// The whole race, with the guest's memory sampled every kMemorySampleInterval against a
+  /// baseline taken just before it (race.memory.json); ERROR unless the writer wrote its
+  /// range and readers read.
+  analysis::FioReport race();
+  /// The race with a cut armed `after` fio starts; returns what the agent answered (fio
+  /// may still run in the guest when it fired).
+  GuestFioResult race_until_cut(std::chrono::milliseconds after);
+  /// The checked region through bcache and from the backing device.
+  RegionReadback read_region();
+  /// Asks the guest to power off; ERROR if it does not.
+  void power_off();
+  /// Runs `job` with the scenario's environment (generation 1's pattern) plus `extra_env`;
+  /// fio's JSON goes to NAME.fio.json and every log fio wrote beside it under its own name.
+  /// ERROR if fio times out.
+  GuestFioResult run_job(const std::filesystem::path& job, const std::string& name,
+                         const std::map<std::string, std::string>& extra_env, const FioRunOptions& options);
+  /// The parsed report of a fio run that finished; ERROR if fio failed or its output does
+  /// not parse.
+  analysis::FioReport finished_report(const GuestFioResult& fio, const std::string& name);
+  /// The guest's memory now (idle, between phases) with its time on the guest's clock.
+  nlohmann::json memory_sample();
+  /// Writes NAME.memory.json: {"interval_ms", "baseline", "samples"} (see run_metrics.h).
+  void save_memory(const std::string& name, const nlohmann::json& baseline, const GuestFioResult& fio);
+  /// Starts phase `name`: reports it and starts its clock.
+  void phase(const std::string& name);
+  /// Records the time since the last phase() as timing_s[name].
+  void timed(const std::string& name);
+  /// The running guest (boot first).
+  GuestSession& session() { return *session_; }
+  /// Kills QEMU if it still runs and forgets the guest.
+  void end_guest() { session_.reset(); }
+  /// The stack as provisioned or re-registered.
+  const ProvisionedBcache& bcache() const { return bcache_; }
+
+ private:
+  GuestFioResult run_fio(const std::filesystem::path& job, unsigned generation, const std::string& name,
+                         const FioRunOptions& options, const std::map<std::string, std::string>& extra_env = {});
+
+  const RunContext& context_;
+  std::map<std::string, double>& timing_s_;
+  RunFacts& facts_;
+  std::filesystem::path output_dir_;
+  std::unique_ptr<GuestSession> session_;
+  ProvisionedBcache bcache_;
+  std::chrono::steady_clock::time_point phase_start_ = std::chrono::steady_clock::now();
+};
+
+/// Total bytes the report's jobs wrote / reads they completed.
+std::uint64_t written_bytes(const analysis::FioReport& report);
+std::uint64_t read_ios(const analysis::FioReport& report);
+
+/// A count and the name it is reported under.
+struct NamedCount {
+  const char* name;
+  std::uint64_t count;
+};
+
+/// "N name; M name" for each count above 0, in order; "" when none is.
+std::string nonzero_counts(std::initializer_list<NamedCount> counts);
+
+/// Runs `body` (a run's steps). Afterwards the result's console_findings hold the problems
+/// on run_dir/console.log; a RunStop becomes the result's status and reason, except that an
+/// oops on the console explains an ERROR, which then FAILs naming the kernel line. Returns
+/// whether `body` completed (the caller then judges the result).
+bool run_until_stopped(RunResult& result, const std::filesystem::path& run_dir, const std::function<void()>& body);
+
+/// The lines of `console_log` that show a kernel problem (see console_findings.h); none
+/// when the file cannot be read.
+std::vector<std::string> console_problems(const std::filesystem::path& console_log);
+
+/// Adds the metrics of `phase` (analysis/run_metrics.h: latency_us, iops, memory_kib, ...)
+/// from the files in `run_dir` to the result's summary fields. Returns "" or, when they
+/// cannot be computed, why (also recorded as "metrics_error").
+std::string add_run_metrics(RunResult& result, const std::filesystem::path& run_dir, const std::string& phase);
+
+/// How long the writing job ran, in seconds (fio's write runtime; 0 without writes).
+double writer_runtime_s(const analysis::FioReport& report);
+
+/// The writing job's I/O size: bytes written over writes completed (0 without writes).
+std::uint64_t writer_io_size(const analysis::FioReport& report);
+
+}  // namespace bh

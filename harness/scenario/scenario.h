@@ -1,0 +1,99 @@
+#pragma once
+/// Race scenarios: what to provision, which fio jobs to run over which ranges, and what a run
+/// of them is meant to show. Scenarios are TOML files (jobs/NAME.toml); every [bcache] key
+/// goes through apply_setting, so bcache_settings.cc stays the one table of keys.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/expected.h"
+#include "harness/bcache/bcache_settings.h"
+
+namespace bh {
+
+/// Whether a scenario is built to provoke the race, to show its absence, or to measure what
+/// bcache costs (latency, throughput, kernel memory) without checking data.
+enum class ScenarioKind { kRace, kControl, kPerf };
+
+/// "race", "control" or "perf".
+std::string scenario_kind_name(ScenarioKind kind);
+
+/// What the scenario's author expects on a stock kernel. Documentation only: the harness's
+/// PASS is always "no stale block", whatever this says.
+enum class ExpectedStale { kNone, kSome };
+
+/// "none" or "some".
+std::string expected_stale_name(ExpectedStale expected);
+
+/// The byte ranges of /dev/bcache0 the race writes and reads (4 KiB multiples).
+struct Region {
+  std::uint64_t write_offset = 0;
+  std::uint64_t write_size = 16ull << 20;
+  std::uint64_t read_offset = 0;
+  std::uint64_t read_size = 16ull << 20;
+
+  /// Start of the fill range: the lower of the two ranges' starts.
+  std::uint64_t fill_offset() const;
+  /// Size of the fill range: from fill_offset() to the higher of the two ranges' ends, so it
+  /// covers both ranges (and any gap between them).
+  std::uint64_t fill_size() const;
+};
+
+/// A named set of [bcache] overrides, selected as NAME:VARIANT.
+struct ScenarioVariant {
+  std::string name;
+  std::string description;
+  std::vector<std::pair<std::string, std::string>> settings;  ///< key, value text, file order
+};
+
+/// How long a perf scenario's job runs: once to warm up (not measured), then for the
+/// measured runtime (TOML table [perf]).
+struct PerfPhases {
+  std::uint32_t warmup_s = 5;    ///< 0: no warm-up
+  std::uint32_t runtime_s = 20;  ///< the measured phase, at least 1
+};
+
+/// One loaded scenario, with its variant (if any) already applied to `settings`.
+struct Scenario {
+  std::string name;     ///< the file's stem, e.g. "race-seq-bypass"
+  std::string variant;  ///< the selected variant, empty for the base scenario
+  std::string description;
+  std::filesystem::path source;  ///< absolute path of the TOML file
+  ScenarioKind kind = ScenarioKind::kRace;
+  ExpectedStale expected_stale = ExpectedStale::kSome;
+  BcacheSettings settings;
+  Region region;
+  std::filesystem::path fill_job;  ///< absolute; exists
+  std::filesystem::path race_job;  ///< race and control scenarios: absolute; exists. perf: empty
+  std::filesystem::path perf_job;  ///< perf scenarios: absolute; exists. Others: empty
+  PerfPhases perf;                 ///< perf scenarios only
+  /// sysfs knob names the kernel must have, else the run is SKIP (TOML key `requires`).
+  std::vector<std::string> required_knobs;
+  std::uint32_t race_timeout_s = 300;
+  std::vector<ScenarioVariant> variants;  ///< every variant the file defines
+
+  /// "NAME" or "NAME:VARIANT".
+  std::string full_name() const;
+};
+
+/// Loads a scenario file and applies `variant` (empty: none). Errors read
+/// "FILE:LINE: key 'x': message".
+Expected<Scenario> load_scenario_file(const std::filesystem::path& path, std::string_view variant = "");
+
+/// Loads "NAME[:VARIANT]" from jobs_dir/NAME.toml, or "PATH[:VARIANT]" when the name contains
+/// '/' or ends in ".toml". An unknown name's error lists the known ones.
+Expected<Scenario> resolve_scenario(std::string_view name_or_path, const std::filesystem::path& jobs_dir);
+
+/// The scenario names in jobs_dir, race scenarios first, then controls, then perf scenarios,
+/// each group sorted by name. A file that does not load counts as a race scenario, so running the set reports its
+/// error instead of silently dropping it.
+std::vector<std::string> shipped_scenarios(const std::filesystem::path& jobs_dir);
+
+/// $BH_JOBS_DIR when set, else the source tree's jobs/ directory.
+std::filesystem::path default_jobs_dir();
+
+}  // namespace bh

@@ -1,0 +1,111 @@
+#include "harness/vm/guest_agent.h"
+
+#include "protocol/base64.h"
+#include "util/process_runner.h"
+
+namespace bh {
+using namespace std::chrono_literals;
+using protocol::Json;
+
+Expected<GuestExecResult> GuestAgent::exec(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
+  auto response = channel_.call(protocol::kOpExec, {{"argv", argv}}, timeout);
+  if (!response) return response.error();
+  const Json& r = response.value();
+  return GuestExecResult{r.value("exit_code", -1), r.value("signal", 0), r.value("timed_out", false),
+                         r.value("stdout", ""), r.value("stderr", "")};
+}
+
+Expected<std::string> GuestAgent::exec_checked(const std::vector<std::string>& argv,
+                                               std::chrono::milliseconds timeout) {
+  auto result = exec(argv, timeout);
+  if (!result) return result.error();
+  const auto& r = result.value();
+  if (r.timed_out) return fail("in the guest, '" + describe_command(argv) + "' timed out");
+  if (r.exit_code != 0) {
+    return fail("in the guest, '" + describe_command(argv) + "' failed (exit " + std::to_string(r.exit_code) +
+                "): " + tail_lines(r.stderr_text + r.stdout_text, 5));
+  }
+  return r.stdout_text;
+}
+
+Expected<std::map<std::string, std::string>> GuestAgent::read_existing_files(const std::vector<std::string>& paths) {
+  auto response = channel_.call(protocol::kOpReadFiles, {{"paths", paths}}, 10s);
+  if (!response) return response.error();
+  const Json found = response.value().value("files", Json::object());
+  std::map<std::string, std::string> files;
+  for (const auto& [path, content] : found.items()) {
+    if (content.is_string()) files[path] = content.get<std::string>();
+  }
+  return files;
+}
+
+Expected<std::string> GuestAgent::read_file(const std::string& path) {
+  auto response = channel_.call(protocol::kOpReadFiles, {{"paths", {path}}}, 10s);
+  if (!response) return response.error();
+  const Json& r = response.value();
+  const Json files = r.value("files", Json::object());
+  if (files.contains(path) && files[path].is_string()) return files[path].get<std::string>();
+  const Json errors = r.value("errors", Json::object());
+  const std::string why = errors.value(path, std::string("not readable"));
+  return fail("in the guest, cannot read " + path + ": " + why);
+}
+
+Expected<void> GuestAgent::write_file(const std::string& path, const std::string& content) {
+  auto response = channel_.call(protocol::kOpWriteFile, {{"path", path}, {"content", content}}, 30s);
+  if (!response) return response.error();
+  return outcome::success();
+}
+
+Expected<GuestFioResult> GuestAgent::fio(const std::string& job_text, const std::vector<std::string>& args,
+                                         const std::map<std::string, std::string>& env,
+                                         std::chrono::milliseconds timeout, const FioRunOptions& options) {
+  Json request = {{"job", job_text}, {"args", args}, {"env", env}, {"sample_interval_ms", options.sample_interval_ms}};
+  if (options.cut_after) request["cut_after_ms"] = options.cut_after->count();
+  auto response = channel_.call(protocol::kOpFio, std::move(request), timeout);
+  if (!response) return response.error();
+  const Json& r = response.value();
+  GuestFioResult result{r.value("exit_code", -1),
+                        r.value("timed_out", false),
+                        r.value("output", ""),
+                        r.value("stderr", ""),
+                        {},
+                        r.value("samples", Json::array()),
+                        r.value("detached", false),
+                        r.value("cut", Json::object())};
+  const Json logs = r.value("logs", Json::object());
+  for (const auto& [name, content] : logs.items()) {
+    if (content.is_string()) result.logs[name] = content.get<std::string>();
+  }
+  return result;
+}
+
+Expected<std::string> GuestAgent::read_blocks(const std::string& path, std::uint64_t offset, std::uint64_t length) {
+  // Base64 over virtio-serial under TCG: allow 30 s plus 2 s per MiB.
+  const auto timeout = 30s + std::chrono::seconds(2 * (length >> 20));
+  auto response =
+      channel_.call(protocol::kOpReadBlocks, {{"path", path}, {"offset", offset}, {"length", length}}, timeout);
+  if (!response) return response.error();
+  const std::string where = "in the guest, read_blocks " + path + " at offset " + std::to_string(offset) + ": ";
+  auto data = protocol::base64_decode(response.value().value("data_base64", ""));
+  if (!data) return fail(where + data.error().message);
+  if (data.value().size() != length) {
+    return fail(where + "got " + std::to_string(data.value().size()) + " bytes, asked for " + std::to_string(length));
+  }
+  return std::move(data).value();
+}
+
+Expected<Json> GuestAgent::sample_memory() { return channel_.call(protocol::kOpSampleMemory, Json::object(), 10s); }
+
+Expected<std::string> GuestAgent::kernel_release() {
+  auto response = channel_.call(protocol::kOpHello, Json::object(), 10s);
+  if (!response) return response.error();
+  return response.value().value("uname_r", "");
+}
+
+Expected<void> GuestAgent::power_off() {
+  auto response = channel_.call(protocol::kOpPowerOff, Json::object(), 10s);
+  if (!response) return response.error();
+  return outcome::success();
+}
+
+}  // namespace bh

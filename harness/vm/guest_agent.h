@@ -1,0 +1,82 @@
+#pragma once
+/// Typed requests to the guest agent, over any GuestChannel.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/expected.h"
+#include "harness/vm/guest_channel.h"
+
+namespace bh {
+
+/// What a program run in the guest left.
+struct GuestExecResult {
+  int exit_code = -1;
+  int signal = 0;
+  bool timed_out = false;
+  std::string stdout_text;
+  std::string stderr_text;
+};
+
+/// What a fio run in the guest left.
+struct GuestFioResult {
+  int exit_code = -1;
+  bool timed_out = false;
+  std::string json_output;  ///< fio's --output file (JSON)
+  std::string stderr_text;
+  std::map<std::string, std::string> logs;  ///< *.log files fio wrote, by name
+  protocol::Json samples = protocol::Json::array();
+  /// An armed cut fired and the agent answered without waiting for fio (still running).
+  bool detached = false;
+  /// With a cut armed: {after_ms, fired, trigger_at_s, verify_states {name: base64}}.
+  protocol::Json cut = protocol::Json::object();
+};
+
+/// Extras of one fio run.
+struct FioRunOptions {
+  int sample_interval_ms = 0;  ///< memory samples this often; 0: none
+  /// Arm a power cut this long after fio starts (see guest/agent/fio_cut.h).
+  std::optional<std::chrono::milliseconds> cut_after;
+};
+
+/// The agent's operations, each with a deadline.
+class GuestAgent {
+ public:
+  explicit GuestAgent(GuestChannel& channel) : channel_(channel) {}
+
+  /// Runs argv in the guest.
+  Expected<GuestExecResult> exec(const std::vector<std::string>& argv,
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  /// Runs argv and returns its stdout; a non-zero exit is an error quoting stderr.
+  Expected<std::string> exec_checked(const std::vector<std::string>& argv,
+                                     std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  /// One guest file's content.
+  Expected<std::string> read_file(const std::string& path);
+  /// The files that could be read, by path; unreadable ones are left out.
+  Expected<std::map<std::string, std::string>> read_existing_files(const std::vector<std::string>& paths);
+  /// One write(2) of `content` to `path` (sysfs semantics).
+  Expected<void> write_file(const std::string& path, const std::string& content);
+  /// Runs a fio job file (text) in the guest.
+  Expected<GuestFioResult> fio(const std::string& job_text, const std::vector<std::string>& args,
+                               const std::map<std::string, std::string>& env, std::chrono::milliseconds timeout,
+                               const FioRunOptions& options = {});
+  /// `length` raw bytes of a guest block device (or file) from `offset`, as the guest's
+  /// block layer returns them (O_DIRECT, no page cache). Both multiples of 4096, length at
+  /// most 64 MiB; larger regions take several calls.
+  Expected<std::string> read_blocks(const std::string& path, std::uint64_t offset, std::uint64_t length);
+  /// /proc/meminfo and slab totals now.
+  Expected<protocol::Json> sample_memory();
+  /// `uname -r` of the guest kernel.
+  Expected<std::string> kernel_release();
+  /// Asks the guest to power off (the agent answers before it does).
+  Expected<void> power_off();
+
+ private:
+  GuestChannel& channel_;
+};
+
+}  // namespace bh
