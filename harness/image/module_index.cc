@@ -21,11 +21,9 @@ bool has_module_suffix(std::string_view path) {
 template <class OnLine>
 Expected<void> for_each_line(std::string_view text, OnLine on_line) {
   std::size_t line_number = 0;
-  while (!text.empty()) {
+  for (const auto entry : split_lines(text)) {
     ++line_number;
-    const auto end = std::min(text.find('\n'), text.size());
-    const auto line = trim(text.substr(0, end));
-    text.remove_prefix(std::min(end + 1, text.size()));
+    const auto line = trim(entry);
     if (line.empty() || line.front() == '#') continue;
     if (auto result = on_line(line_number, line); !result) return result;
   }

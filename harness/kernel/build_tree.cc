@@ -133,10 +133,8 @@ Expected<BuildTree> inspect_build_tree(const fs::path& path) {
 
 std::vector<std::string> modules_from_order(std::string_view text) {
   std::vector<std::string> modules;
-  while (!text.empty()) {
-    const auto end = text.find('\n');
-    auto line = std::string(trim_end(std::string(text.substr(0, end))));
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  for (const auto entry : split_lines(text)) {
+    auto line = std::string(trim_end(entry));
     if (line.empty()) continue;
     if (line.ends_with(".o")) line.replace(line.size() - 2, 2, ".ko");
     modules.push_back(std::move(line));

@@ -35,17 +35,18 @@ void put_facts(Json& json, const RunFacts& facts) {
 }  // namespace
 
 Json to_json(const PowerCutResult& cut) {
+  const auto counts = cut.verification.value_or(analysis::PowerCutClassification{});
   Json json = {{"index", cut.index},
                {"method", cut.method},
                {"after_race", cut.after_race},
                {"dir", cut.dir},
                {"registered", cut.registered},
                {"journal_replay", cut.journal_replay},
-               {"acknowledged_writes", cut.acknowledged_writes},
-               {"in_flight_writes", cut.in_flight_writes},
-               {"stale_blocks_after_power_cut", cut.stale_blocks_after_power_cut},
-               {"torn_blocks", cut.torn_blocks},
-               {"lost_writes", cut.lost_writes},
+               {"acknowledged_writes", counts.acknowledged_writes},
+               {"in_flight_writes", counts.in_flight_writes},
+               {"stale_blocks_after_power_cut", counts.stale_blocks_after_power_cut},
+               {"torn_blocks", counts.torn_blocks},
+               {"lost_writes", counts.lost_writes},
                {"timing_s", cut.timing_s},
                {"console_findings", cut.console_findings}};
   put_if(json, "at_s", cut.at_s);

@@ -44,20 +44,18 @@ struct PowerCutResult {
   bool after_race = false;
   std::optional<double> at_s;  ///< seconds into the race's fio when the cut was triggered
   std::string dir;
-  bool registered = false;     ///< bcache took its devices back after the reboot
-  std::string journal_replay;  ///< bcache's journal replay line from the console
-  std::uint64_t acknowledged_writes = 0;
-  std::uint64_t in_flight_writes = 0;
-  std::uint64_t stale_blocks_after_power_cut = 0;
-  std::uint64_t torn_blocks = 0;
-  std::uint64_t lost_writes = 0;
+  bool registered = false;       ///< bcache took its devices back after the reboot
+  std::string journal_replay;    ///< bcache's journal replay line from the console
   std::optional<Status> status;  ///< none: the cut never reached a verdict (never a PASS)
   std::string reason;            ///< written with the status
   std::map<std::string, double> timing_s;
   std::vector<std::string> boot_retries;  ///< absent from the JSON when empty
   std::vector<std::string> console_findings;
-  std::optional<std::vector<std::string>> console_lines;         ///< bcache's lines when it refused the devices
-  std::optional<analysis::PowerCutClassification> verification;  ///< when the region was read back
+  std::optional<std::vector<std::string>> console_lines;  ///< bcache's lines when it refused the devices
+  /// When the region was read back; its acknowledged_writes, in_flight_writes,
+  /// stale_blocks_after_power_cut, torn_blocks and lost_writes are also cut fields of
+  /// summary.json (0 without it).
+  std::optional<analysis::PowerCutClassification> verification;
 };
 
 /// One run of one scenario with one seed.

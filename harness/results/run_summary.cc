@@ -91,8 +91,8 @@ std::string power_cut_text(const ScenarioResult& scenario) {
         if (cut.status == Status::kFail && !cut.registered) ++unregistered;
         continue;
       }
-      stale.push_back(cut.stale_blocks_after_power_cut);
-      torn += cut.torn_blocks;
+      stale.push_back(cut.verification->stale_blocks_after_power_cut);
+      torn += cut.verification->torn_blocks;
     }
   }
   if (cuts == 0) return "";

@@ -95,14 +95,14 @@ PowerCutResult cut_with(Status status, std::uint64_t stale, bool registered = tr
   cut.index = 1;
   cut.at_s = 3.42;
   cut.method = "kill";
-  cut.acknowledged_writes = 64;
-  cut.stale_blocks_after_power_cut = stale;
   cut.registered = registered;
   cut.status = status;
   cut.timing_s = {{"boot", 5.0}, {"race", 3.0}};
   if (registered) {
     cut.verification = analysis::PowerCutClassification{};
     cut.verification->blocks_checked = 4096;
+    cut.verification->acknowledged_writes = 64;
+    cut.verification->stale_blocks_after_power_cut = stale;
   }
   return cut;
 }

@@ -1,11 +1,11 @@
 #include "harness/runs/power_cut_run.h"
 
 #include <algorithm>
-#include <sstream>
 
 #include "analysis/fio_verify_state.h"
 #include "analysis/power_cut_classifier.h"
 #include "analysis/write_completions.h"
+#include "base/strings.h"
 #include "harness/bcache/provisioner.h"
 #include "harness/runs/run_steps.h"
 #include "harness/vm/console_findings.h"
@@ -22,9 +22,8 @@ namespace {
 /// Lines of `console` that contain `needle`.
 std::vector<std::string> lines_with(const std::string& console, std::string_view needle) {
   std::vector<std::string> found;
-  std::istringstream lines(console);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.find(needle) != std::string::npos) found.push_back(line);
+  for (const auto line : split_lines(console)) {
+    if (line.find(needle) != std::string_view::npos) found.emplace_back(line);
   }
   return found;
 }
@@ -146,19 +145,15 @@ class PowerCutCycle {
     const auto classification =
         or_error(analysis::classify_after_power_cut(region), "classifying blocks after the cut");
     cut.verification = classification;
-    cut.acknowledged_writes = classification.acknowledged_writes;
-    cut.in_flight_writes = classification.in_flight_writes;
-    cut.stale_blocks_after_power_cut = classification.stale_blocks_after_power_cut;
-    cut.torn_blocks = classification.torn_blocks;
-    cut.lost_writes = classification.lost_writes;
     if (classification.newer_blocks > 0) {
       stop(Status::kError,
            std::to_string(classification.newer_blocks) +
                " blocks hold a generation the harness never wrote there: the harness's expectation is wrong");
     }
-    const std::string problems = nonzero_counts({{"stale_blocks_after_power_cut", cut.stale_blocks_after_power_cut},
-                                                 {"lost_writes", cut.lost_writes},
-                                                 {"torn_blocks", cut.torn_blocks}});
+    const std::string problems =
+        nonzero_counts({{"stale_blocks_after_power_cut", classification.stale_blocks_after_power_cut},
+                        {"lost_writes", classification.lost_writes},
+                        {"torn_blocks", classification.torn_blocks}});
     cut.status = problems.empty() ? Status::kPass : Status::kFail;
     cut.reason = problems;
   }
@@ -171,9 +166,7 @@ class PowerCutCycle {
   std::string journal_replay_line() const {
     const auto lines = lines_with(console("after"), "journal replay");
     if (lines.empty()) return std::string();
-    std::string line = lines.back();
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    return line;
+    return std::string(trim_end(lines.back()));
   }
 
   /// Oopses on either console make the cut FAIL; a registration failure quotes bcache's lines.
