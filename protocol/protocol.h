@@ -29,6 +29,11 @@
 ///                 -> data_base64 (the bytes, base64 as in protocol/base64.h). Read with
 ///                    O_DIRECT, bypassing the guest's page cache: what the block layer
 ///                    returns. A short read or an I/O error fails, naming path and offset.
+///  read_pipes     paths [string], chunk_bytes int? (default 4096), max_bytes int? (per path,
+///                 default 256 MiB) -> data_base64 {path: base64 of the bytes}. Each path is
+///                 read O_NONBLOCK until EOF or EAGAIN, in chunk_bytes reads (tracefs'
+///                 trace_pipe_raw hands out one ring-buffer page per read); what is read is
+///                 consumed. Any path that cannot be read fails the request, naming it.
 ///  poweroff       -> (nothing more); the agent answers first, then syncs and powers off.
 /// Every request's timeout_ms bounds the work in the guest; the host adds a margin and
 /// never waits longer for the answer.
@@ -52,6 +57,7 @@ inline constexpr std::string_view kOpWriteFile = "write_file";
 inline constexpr std::string_view kOpFio = "fio";
 inline constexpr std::string_view kOpSampleMemory = "sample_memory";
 inline constexpr std::string_view kOpReadBlocks = "read_blocks";
+inline constexpr std::string_view kOpReadPipes = "read_pipes";
 inline constexpr std::string_view kOpPowerOff = "poweroff";
 inline constexpr std::string_view kEventReady = "ready";
 

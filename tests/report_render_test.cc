@@ -298,7 +298,8 @@ TEST_F(ReportRender, EveryPlotIsLaidOutVisibleAndDrawnInChromium) {
   EXPECT_LT(order.at("verdict").get<double>(), order.at("block_map").get<double>()) << order.dump();
   EXPECT_LT(order.at("block_map").get<double>(), order.at("plot").get<double>()) << order.dump();
   EXPECT_LT(order.at("plot").get<double>(), order.at("details").get<double>()) << order.dump();
-  ASSERT_EQ(check.at("details").size(), 4u) << check.dump(2);  // runs, latency, memory, counters
+  // runs, stale blocks explained, latency, memory, counters
+  ASSERT_EQ(check.at("details").size(), 5u) << check.dump(2);
   for (const auto& details : check.at("details")) {
     EXPECT_FALSE(details.at("open").get<bool>()) << details.dump();
     EXPECT_TRUE(details.at("summary_shown").get<bool>()) << details.dump();

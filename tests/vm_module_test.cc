@@ -19,43 +19,8 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 namespace fs = std::filesystem;
 
-/// What scripts/build-bcache-module printed last: the spec to boot.
-struct BuiltModule {
-  std::string spec;
-  fs::path module;
-};
-
-std::string last_line(std::string text) {
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  const auto start = text.rfind('\n');
-  return start == std::string::npos ? text : text.substr(start + 1);
-}
-
-/// Builds (or reuses) the no-op-patched module for debian:stock, once per process.
-Expected<BuiltModule> noop_module() {
-  static std::optional<Expected<BuiltModule>> built;
-  if (built) return *built;
-  const fs::path source = BH_SOURCE_DIR;
-  TempDir dir("bh-module-test");
-  SystemProcessRunner runner;
-  const auto started = std::chrono::steady_clock::now();
-  auto result = runner.run({.argv = {(source / "scripts/build-bcache-module").string(),
-                                     (source / "jobs/patches/bcache-noop-param.patch").string()},
-                            .stdout_file = dir.path() / "stdout",
-                            .timeout = std::chrono::minutes(20)});
-  std::cerr << "build-bcache-module took "
-            << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s\n"
-            << (result ? result.value().output : result.error().message);
-  if (!result) return built.emplace(fail(result.error().message));
-  auto printed = read_file(dir.path() / "stdout");
-  const auto spec = last_line(printed ? printed.value() : "");
-  if (result.value().exit_code != 0 || !spec.starts_with("module:")) {
-    return built.emplace(fail("build-bcache-module failed (exit " + std::to_string(result.value().exit_code) +
-                              "): " + tail_lines(result.value().output, 10)));
-  }
-  const auto at = spec.find("@debian:");
-  return built.emplace(BuiltModule{spec, spec.substr(7, at - 7)});
-}
+/// The no-op-patched module for debian:stock, built (or reused) once per process.
+Expected<BuiltModule> noop_module() { return build_patched_module("jobs/patches/bcache-noop-param.patch"); }
 
 TEST(ModuleKernel, ThePatchedModuleIsTheOneTheGuestLoads) {
   auto stock = prepared("debian:stock");  // first, so the script finds the kernel's version

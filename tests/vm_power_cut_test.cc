@@ -71,6 +71,8 @@ TEST(PowerCut, StaleDataSurvivesACutRightAfterTheRaceAndTheSummarySaysSo) {
   EXPECT_GT(cut["stale_blocks_after_power_cut"].get<int>(), 0) << cut.dump(2);
   EXPECT_EQ(cut["torn_blocks"], 0);
   EXPECT_EQ(cut["status"], "FAIL");
+  EXPECT_GT(cut["race_windows"].get<int>(), 0) << "the trace up to the cut shows the race";
+  EXPECT_GT(cut["stale_inserts"].get<int>(), 0);
   EXPECT_THAT(cut["journal_replay"].get<std::string>(), HasSubstr("journal replay done"));
   EXPECT_GT(cut["at_s"].get<double>(), 1.0);
 }
@@ -88,8 +90,19 @@ TEST(PowerCut, AControlShowsNothingAfterASysrqCutInsideItsRace) {
   EXPECT_LE(c["in_flight_writes"].get<int>(), 1) << "the writer runs at iodepth 1";
   EXPECT_EQ(c["stale_blocks_after_power_cut"], 0);
   EXPECT_EQ(c["torn_blocks"], 0);
+  EXPECT_EQ(c["race_windows"], 0) << "a control opens no race window";
   EXPECT_GT(c["at_s"].get<double>(), 0.5);
   EXPECT_LT(c["at_s"].get<double>(), 5.5);
+}
+
+// A cut planned past the race's end never fires: fio finishes first. That is an ERROR, not
+// a cut after the race (only --power-cut-after-race asks for that).
+TEST(PowerCut, ATriggerThatNeverFiredIsAnError) {
+  const auto cuts = cut("race-seq-bypass", {1, false, CutMethod::kKill}, 600.0);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0]["status"], "ERROR") << cuts[0].dump(2);
+  EXPECT_THAT(cuts[0]["reason"].get<std::string>(), HasSubstr("the cut's trigger never fired"));
+  EXPECT_EQ(cuts[0]["after_race"], false);
 }
 
 TEST(PowerCut, ATruncatedImageIsAnErrorNamingIt) {

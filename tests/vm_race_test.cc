@@ -48,9 +48,21 @@ TEST(RaceVerdict, RaceScenariosFindStaleBlocksOnTheStockKernel) {
       EXPECT_EQ(run["stale_examples"][0]["found_gen"], 1);
       EXPECT_EQ(run["stale_examples"][0]["expected_gen"], 2);
       EXPECT_GT(run["race_read_ios"].get<int>(), 0) << "the readers must prove they ran";
+      // The trace shows the race: bypassed writes, misses racing them, inserts that landed.
+      EXPECT_GT(run["bypass_writes"]["total"].get<int>(), 0);
+      EXPECT_GE(run["race_windows"].get<int>(), run["stale_inserts"].get<int>());
+      EXPECT_GT(run["stale_inserts"].get<int>(), 0);
+      EXPECT_EQ(run["race_evidence"]["lost_events"], 0);
+      EXPECT_EQ(run["race_evidence"]["stale_blocks_explained"], run["stale_blocks"])
+          << "every stale block needs the insert that made it";
+      EXPECT_TRUE(run["stale_examples"][0].contains("explanation")) << run["stale_examples"][0].dump();
+      EXPECT_EQ(run["exercised"], true);
     }
   }
+  EXPECT_EQ(summary["scenarios"][1]["runs"][0]["bypass_writes"].value("writearound", 0),
+            summary["scenarios"][1]["runs"][0]["bypass_writes"]["total"].get<int>());
   EXPECT_THAT(output, ::testing::HasSubstr("FAIL  race-seq-bypass"));
+  EXPECT_THAT(output, ::testing::HasSubstr("race windows, "));
 }
 
 TEST(RaceVerdict, ControlsFindNothing) {
@@ -65,7 +77,42 @@ TEST(RaceVerdict, ControlsFindNothing) {
     EXPECT_EQ(run["stale_blocks"], 0) << scenario["name"];
     EXPECT_GT(run["blocks_checked"].get<int>(), 0);
     EXPECT_GT(run["race_read_ios"].get<int>(), 0);
+    EXPECT_EQ(run["race_windows"], 0) << scenario["name"];
+    EXPECT_EQ(run["exercised"], true) << scenario["name"];
   }
+}
+
+// A scenario that cannot race: writethrough with sequential_cutoff far above anything the
+// writer's stream reaches, so bcache caches every write and nothing is ever bypassed.
+TEST(RaceVerdict, AScenarioThatCannotRaceIsAnErrorNotAPass) {
+  std::string output;
+  const auto summary =
+      run_and_summarise({"--scenario", "race-seq-bypass", "--seed", "1", "--set", "sequential_cutoff=1G"}, 3, output);
+  ASSERT_TRUE(summary.is_object()) << output;
+  const auto& run = summary["scenarios"][0]["runs"][0];
+  EXPECT_EQ(run["status"], "ERROR");
+  EXPECT_EQ(run["stale_blocks"], 0);
+  EXPECT_EQ(run["exercised"], false);
+  EXPECT_EQ(run["bypass_writes"]["total"], 0);
+  EXPECT_THAT(run["reason"].get<std::string>(), ::testing::StartsWith("not exercised: bcache bypassed none"));
+}
+
+// A kernel that never inserts a read miss cannot serve stale data through the race: the
+// race still opens its windows, none is a stale insert, and that earns a PASS.
+TEST(RaceVerdict, AKernelThatInsertsNoReadMissPassesWithItsWindowsClosed) {
+  const auto module = build_patched_module("jobs/patches/bcache-drop-read-miss-inserts.patch");
+  ASSERT_TRUE(module) << module.error().message;
+  std::string output;
+  const auto summary =
+      run_and_summarise({"--kernel", module.value().spec, "--scenario", "race-seq-bypass", "--seed", "1"}, 0, output);
+  ASSERT_TRUE(summary.is_object()) << output;
+  const auto& run = summary["scenarios"][0]["runs"][0];
+  EXPECT_EQ(run["status"], "PASS") << run.value("reason", "");
+  EXPECT_EQ(run["stale_blocks"], 0);
+  EXPECT_GE(run["race_windows"].get<int>(), run["race_evidence"]["min_race_windows"].get<int>());
+  EXPECT_EQ(run["stale_inserts"], 0);
+  EXPECT_EQ(run["exercised"], true);
+  EXPECT_THAT(output, ::testing::HasSubstr("race windows, all closed"));
 }
 
 TEST(RaceVerdict, AnUnknownScenarioIsAUsageErrorListingTheKnownOnes) {

@@ -4,14 +4,56 @@
 
 #include <cerrno>
 #include <fstream>
+#include <iostream>
 #include <mutex>
 
 #include "harness/vm/doctor.h"
 #include "util/files.h"
+#include "util/temp_dir.h"
 
 namespace bh::testing {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+
+namespace {
+
+std::string last_line(std::string text) {
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  const auto start = text.rfind('\n');
+  return start == std::string::npos ? text : text.substr(start + 1);
+}
+
+Expected<BuiltModule> build_module_now(const std::string& patch) {
+  const fs::path source = BH_SOURCE_DIR;
+  TempDir dir("bh-module-test");
+  SystemProcessRunner runner;
+  const auto started = std::chrono::steady_clock::now();
+  auto result = runner.run({.argv = {(source / "scripts/build-bcache-module").string(), (source / patch).string()},
+                            .stdout_file = dir.path() / "stdout",
+                            .timeout = std::chrono::minutes(20)});
+  std::cerr << "build-bcache-module " << patch << " took "
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s\n"
+            << (result ? result.value().output : result.error().message);
+  if (!result) return fail(result.error().message);
+  auto printed = read_file(dir.path() / "stdout");
+  const auto spec = last_line(printed ? printed.value() : "");
+  if (result.value().exit_code != 0 || !spec.starts_with("module:")) {
+    return fail("build-bcache-module failed (exit " + std::to_string(result.value().exit_code) +
+                "): " + tail_lines(result.value().output, 10));
+  }
+  const auto at = spec.find("@debian:");
+  return BuiltModule{spec, spec.substr(7, at - 7)};
+}
+
+}  // namespace
+
+Expected<BuiltModule> build_patched_module(const std::string& patch) {
+  static std::map<std::string, Expected<BuiltModule>> built;
+  static std::mutex lock;
+  std::lock_guard guard(lock);
+  if (auto it = built.find(patch); it != built.end()) return it->second;
+  return built.emplace(patch, build_module_now(patch)).first->second;
+}
 
 Expected<PreparedGuest> prepared(const std::string& spec) {
   static std::map<std::string, Expected<PreparedGuest>> cache;

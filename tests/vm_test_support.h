@@ -43,6 +43,16 @@ bool process_alive(int pid);
 /// The pid QEMU had in a run directory (qemu.pid), or 0.
 int recorded_qemu_pid(const std::filesystem::path& run_dir);
 
+/// What scripts/build-bcache-module printed last: the spec to boot, and the module's path.
+struct BuiltModule {
+  std::string spec;
+  std::filesystem::path module;
+};
+
+/// Builds (or reuses) debian:stock's bcache.ko with one patch (a path relative to the
+/// source tree), once per patch and process.
+Expected<BuiltModule> build_patched_module(const std::string& patch);
+
 /// Runs the bcache-harness binary with `args`; its output and exit code.
 ProcessResult run_cli(const std::vector<std::string>& args, std::chrono::seconds timeout = std::chrono::seconds(300));
 

@@ -59,6 +59,7 @@ Expected<Json> Agent::run_op(std::string_view op, const Json& request) {
   if (op == protocol::kOpFio) return fio_.handle(request);
   if (op == protocol::kOpSampleMemory) return sample_memory(system_);
   if (op == protocol::kOpReadBlocks) return handle_read_blocks(system_, request);
+  if (op == protocol::kOpReadPipes) return handle_read_pipes(system_, request);
   if (op == protocol::kOpPowerOff) {
     power_off_requested_ = true;
     return Json::object();

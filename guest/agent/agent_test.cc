@@ -155,6 +155,24 @@ TEST_F(AgentTest, ReadFilesNeedsPaths) {
   EXPECT_EQ(send({{"op", "read_files"}, {"paths", {1}}})["error"], "field 'paths' must be an array of strings");
 }
 
+TEST_F(AgentTest, ReadPipesAnswersBase64PerPathAndConsumesIt) {
+  const std::string pipe = "/sys/kernel/tracing/per_cpu/cpu0/trace_pipe_raw";
+  system_.files[pipe] = std::string("\x00\xff page", 7);
+  const Json response = send({{"op", "read_pipes"}, {"paths", {pipe}}});
+  ASSERT_EQ(response["ok"], true) << response.dump();
+  EXPECT_EQ(response["data_base64"][pipe], "AP8gcGFnZQ==");
+  EXPECT_EQ(send({{"op", "read_pipes"}, {"paths", {pipe}}})["data_base64"][pipe], "");
+}
+
+TEST_F(AgentTest, ReadPipesFailsNamingThePathOrField) {
+  EXPECT_EQ(send({{"op", "read_pipes"}})["error"], "missing field 'paths'");
+  EXPECT_EQ(send({{"op", "read_pipes"}, {"paths", {"/missing"}}})["error"], "open /missing: No such file or directory");
+  system_.files["/p"] = "12345";
+  EXPECT_EQ(send({{"op", "read_pipes"}, {"paths", {"/p"}}, {"max_bytes", 4}})["error"], "/p holds more than 4 bytes");
+  EXPECT_EQ(send({{"op", "read_pipes"}, {"paths", {"/p"}}, {"chunk_bytes", 0}})["error"],
+            "field 'chunk_bytes' must be at least 1");
+}
+
 TEST_F(AgentTest, SampleMemoryParsesProcFiles) {
   system_.files["/proc/meminfo"] = "MemTotal: 1000 kB\nMemFree: 400 kB\n";
   system_.files["/proc/slabinfo"] = "slabinfo - version: 2.1\n# name ...\nbcache 10 10 2048 16 8 : tunables 0 0 0\n";

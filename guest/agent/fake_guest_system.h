@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "guest/agent/guest_system.h"
@@ -68,6 +69,13 @@ class FakeGuestSystem : public GuestSystem {
     }
     files[path] = std::string(content);
     return outcome::success();
+  }
+  /// Pipes: what a file holds is read once, then it is empty.
+  Expected<std::string> read_available(const std::string& path, std::size_t /*chunk*/, std::size_t max_bytes) override {
+    const auto it = files.find(path);
+    if (it == files.end()) return fail("open " + path + ": No such file or directory");
+    if (it->second.size() > max_bytes) return fail(path + " holds more than " + std::to_string(max_bytes) + " bytes");
+    return std::exchange(it->second, std::string());
   }
   Expected<std::vector<DirEntry>> list_dir(const std::string& path) override {
     if (!dirs.contains(path)) return fail("list " + path + ": No such file or directory");

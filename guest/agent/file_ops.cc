@@ -1,6 +1,7 @@
 #include "guest/agent/file_ops.h"
 
 #include "guest/agent/request_fields.h"
+#include "protocol/base64.h"
 
 namespace bh::agent {
 
@@ -30,6 +31,24 @@ Expected<protocol::Json> handle_write_file(GuestSystem& system, const protocol::
   auto written = system.write_file(path.value(), content.value());
   if (!written) return written.error();
   return protocol::Json::object();
+}
+
+Expected<protocol::Json> handle_read_pipes(GuestSystem& system, const protocol::Json& request) {
+  auto paths = required_string_list(request, "paths");
+  if (!paths) return paths.error();
+  auto chunk = optional_count(request, "chunk_bytes", 4096);
+  if (!chunk) return chunk.error();
+  auto max_bytes = optional_count(request, "max_bytes", std::int64_t{256} << 20);
+  if (!max_bytes) return max_bytes.error();
+  if (chunk.value() < 1) return fail("field 'chunk_bytes' must be at least 1");
+  protocol::Json data = protocol::Json::object();
+  for (const std::string& path : paths.value()) {
+    auto bytes = system.read_available(path, static_cast<std::size_t>(chunk.value()),
+                                       static_cast<std::size_t>(max_bytes.value()));
+    if (!bytes) return bytes.error();
+    data[path] = protocol::base64_encode(bytes.value());
+  }
+  return protocol::Json{{"data_base64", std::move(data)}};
 }
 
 }  // namespace bh::agent

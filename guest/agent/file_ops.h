@@ -1,5 +1,5 @@
 #pragma once
-/// The "read_files" and "write_file" ops.
+/// The "read_files", "write_file" and "read_pipes" ops.
 
 #include "base/expected.h"
 #include "guest/agent/guest_system.h"
@@ -15,5 +15,10 @@ Expected<protocol::Json> handle_read_files(GuestSystem& system, const protocol::
 /// Writes request.content to request.path with one write(2), adding no newline. A write
 /// the kernel refuses fails, naming the path, the value and strerror.
 Expected<protocol::Json> handle_write_file(GuestSystem& system, const protocol::Json& request);
+
+/// Reads every path of request.paths with GuestSystem::read_available (request.chunk_bytes,
+/// default 4096; request.max_bytes per path, default 256 MiB): {"data_base64": {path:
+/// base64}}. A path that cannot be read fails the request, naming it.
+Expected<protocol::Json> handle_read_pipes(GuestSystem& system, const protocol::Json& request);
 
 }  // namespace bh::agent

@@ -72,6 +72,11 @@ class GuestSystem {
   /// Writes `content` with exactly one write(2) (sysfs semantics), truncating an existing
   /// file and creating a missing one. The error names the path, the value and strerror.
   virtual Expected<void> write_file(const std::string& path, std::string_view content) = 0;
+  /// What `path` (a pipe such as tracefs' trace_pipe_raw) holds now: opened O_NONBLOCK and
+  /// read in `chunk`-byte reads until EOF or EAGAIN, at most `max_bytes`. What was read is
+  /// consumed. Fails naming the path when it cannot be opened or read, or holds more than
+  /// `max_bytes`.
+  virtual Expected<std::string> read_available(const std::string& path, std::size_t chunk, std::size_t max_bytes) = 0;
   /// The entries of a directory, without "." and "..", in no particular order.
   virtual Expected<std::vector<DirEntry>> list_dir(const std::string& path) = 0;
   /// Creates one directory (its parent must exist); fails if it cannot.

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -73,6 +74,24 @@ Expected<void> PosixGuestSystem::write_file(const std::string& path, std::string
   }
   if (::close(fd.release()) != 0) return fail(what + errno_text());
   return outcome::success();
+}
+
+Expected<std::string> PosixGuestSystem::read_available(const std::string& path, std::size_t chunk,
+                                                       std::size_t max_bytes) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!fd.valid()) return fail("open " + path + ": " + errno_text());
+  std::string content;
+  std::string buffer(std::max<std::size_t>(chunk, 1), '\0');
+  for (;;) {
+    const ssize_t got = ::read(fd.get(), buffer.data(), buffer.size());
+    if (got == 0 || (got < 0 && errno == EAGAIN)) return content;
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return fail("read " + path + ": " + errno_text());
+    content.append(buffer.data(), static_cast<std::size_t>(got));
+    if (content.size() > max_bytes) {
+      return fail(path + " holds more than " + std::to_string(max_bytes) + " bytes");
+    }
+  }
 }
 
 Expected<std::vector<DirEntry>> PosixGuestSystem::list_dir(const std::string& path) {

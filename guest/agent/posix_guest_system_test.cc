@@ -1,7 +1,10 @@
 #include "guest/agent/posix_guest_system.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -29,6 +32,26 @@ TEST_F(PosixGuestSystemTest, WritesExactlyTheContentAndReadsItBack) {
   auto content = system_.read_file(path);
   ASSERT_TRUE(content);
   EXPECT_EQ(content.value(), "64");
+}
+
+TEST_F(PosixGuestSystemTest, ReadsWhatAPipeHoldsWithoutBlocking) {
+  const std::string path = dir_ + "/pipe";
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  const int writer_keeps_open = ::open(path.c_str(), O_RDWR | O_NONBLOCK);  // a writer that never closes
+  ASSERT_GE(writer_keeps_open, 0);
+  ASSERT_EQ(::write(writer_keeps_open, "0123456789", 10), 10);
+  auto first = system_.read_available(path, 4, 100);  // EAGAIN ends it, not EOF
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first.value(), "0123456789");
+  auto again = system_.read_available(path, 4, 100);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again.value(), "");  // consumed
+  ASSERT_EQ(::write(writer_keeps_open, "0123456789", 10), 10);
+  auto capped = system_.read_available(path, 4, 5);
+  ASSERT_FALSE(capped);
+  EXPECT_NE(capped.error().message.find("more than 5 bytes"), std::string::npos);
+  ::close(writer_keeps_open);
+  EXPECT_FALSE(system_.read_available(dir_ + "/missing", 4, 100));
 }
 
 TEST_F(PosixGuestSystemTest, RefusedWriteNamesPathValueAndReason) {

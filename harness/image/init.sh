@@ -19,6 +19,9 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs -o mode=1777 tmpfs /tmp
+# tracefs, for the race evidence (bcache's tracepoints); a kernel without it just lacks the
+# directory's files, which the harness reports when it needs them.
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 exec </dev/console >/dev/console 2>&1
 
 # Kernels with CONFIG_MEM_ALLOC_PROFILING account allocations by call site in

@@ -161,7 +161,7 @@ TEST(RenderHtml, EveryTableIsCollapsedUnderItsTitle) {
   EXPECT_TRUE(Contains(html,
                        "<section id=\"table-memory\">\n<details>\n"
                        "<summary>Kernel memory (KiB) (8 rows)</summary>\n<table>"));
-  EXPECT_EQ(count(html, "<details>"), 4u);
+  EXPECT_EQ(count(html, "<details>"), 5u);  // runs, stale blocks explained, latency, memory, counters
   EXPECT_EQ(count(html, "<details open"), 0u);
 }
 
@@ -176,8 +176,12 @@ TEST(RenderHtml, EachScenarioShowsItsStatusAndTheNumbersThatMatter) {
   EXPECT_TRUE(Contains(race_part,
                        "<h3><span class=\"status status-fail\">FAIL</span> "
                        "race-writearound-4k <span class=\"kind\">race</span></h3>"));
-  EXPECT_TRUE(Contains(race_part, "<th>stale / checked blocks</th><th>stale after power cuts</th>"));
-  EXPECT_TRUE(Contains(race_part, "<td class=\"number\">2 / 4096</td><td class=\"number\">3</td>"));
+  EXPECT_TRUE(Contains(race_part,
+                       "<th>stale / checked blocks</th><th>bypass writes</th><th>race windows</th>"
+                       "<th>stale inserts</th><th>stale after power cuts</th>"));
+  EXPECT_TRUE(Contains(race_part,
+                       "<td class=\"number\">2 / 4096</td><td class=\"number\">128</td><td "
+                       "class=\"number\">41</td><td class=\"number\">2</td><td class=\"number\">3</td>"));
   const auto perf_part = html.substr(perf, html.find("</section>", perf) - perf);
   EXPECT_TRUE(Contains(perf_part,
                        "<td class=\"number\">11734.2</td><td class=\"number\">–</td>"

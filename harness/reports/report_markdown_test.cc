@@ -34,14 +34,14 @@ TEST(RenderMarkdown, RunsTableEscapesReasonsAndShowsDashesNotZeros) {
   const auto md = render_markdown(fixture());
   EXPECT_TRUE(Contains(md,
                        "| scenario | run | seed | status | reason | stale blocks | blocks checked "
-                       "| stale after power cuts |\n| --- | ---: | ---: | --- | --- | ---: | ---: "
-                       "| ---: |\n"));
+                       "| race windows | stale inserts | stale after power cuts |\n| --- | ---: | ---: | --- | --- "
+                       "| ---: | ---: | ---: | ---: | ---: |\n"));
   EXPECT_TRUE(Contains(md,
                        "| race-writearound-4k | 1 | 11 | FAIL | 2 stale blocks \\| first at "
-                       "0x1000 | 2 | 4096 | 3 |\n"));
+                       "0x1000 | 2 | 4096 | 41 | 2 | 3 |\n"));
   EXPECT_TRUE(Contains(md,
                        "| race-writearound-4k | 2 | 12 | ERROR | guest did not answer <ping> "
-                       "& gave up | – | – | – |\n"));
+                       "& gave up | – | – | – | – | – |\n"));
 }
 
 TEST(RenderMarkdown, HasLatencyMemoryAndCounterTables) {

@@ -73,10 +73,10 @@ std::vector<Cell> run_cells(const SummaryRun& ref, const fs::path& directory) {
 }
 
 Table runs_table(const ReportInput& input) {
-  Table table{
-      "runs",
-      "Scenarios and runs",
-      {"scenario", "run", "seed", "status", "reason", "stale blocks", "blocks checked", "stale after power cuts"}};
+  Table table{"runs",
+              "Scenarios and runs",
+              {"scenario", "run", "seed", "status", "reason", "stale blocks", "blocks checked", "race windows",
+               "stale inserts", "stale after power cuts"}};
   for_each_run(input.summary, [&](const SummaryRun& ref) {
     auto row = run_cells(ref, input.directory);
     row.push_back(number(at(ref.run, "seed"), 0));
@@ -84,6 +84,8 @@ Table runs_table(const ReportInput& input) {
     row.push_back(text_of(at(ref.run, "reason")));
     row.push_back(number(at(ref.run, "stale_blocks"), 0));
     row.push_back(number(at(ref.run, "blocks_checked"), 0));
+    row.push_back(number(at(ref.run, "race_windows"), 0));
+    row.push_back(number(at(ref.run, "stale_inserts"), 0));
     const auto after_cuts = stale_blocks_after_power_cuts(ref.run);
     row.push_back(number(after_cuts ? Json(*after_cuts) : Json(), 0));
     table.rows.push_back(std::move(row));
@@ -103,6 +105,25 @@ std::vector<std::string> directions(std::initializer_list<const Json*> objects) 
   auto rank = [](const std::string& d) { return d == "read" ? 0 : d == "write" ? 1 : 2; };
   std::stable_sort(found.begin(), found.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   return found;
+}
+
+Table stale_explanations_table(const ReportInput& input) {
+  Table table{"stale-explained",
+              "Stale blocks explained by the trace",
+              {"scenario", "run", "offset", "served gen", "expected gen", "how it became stale"}};
+  for_each_run(input.summary, [&](const SummaryRun& ref) {
+    const auto& examples = at(ref.run, "stale_examples");
+    if (!examples.is_array()) return;
+    for (const auto& example : examples) {
+      auto row = run_cells(ref, input.directory);
+      row.push_back(number(at(example, "offset"), 0));
+      row.push_back(number(at(example, "found_gen"), 0));
+      row.push_back(number(at(example, "expected_gen"), 0));
+      row.push_back(text_of(at(at(example, "explanation"), "text")));
+      table.rows.push_back(std::move(row));
+    }
+  });
+  return table;
 }
 
 Table latency_table(const ReportInput& input) {
@@ -249,6 +270,9 @@ void add_perf_numbers(const Json& run, std::vector<Cell>& row) {
 
 void add_race_numbers(const Json& run, bool cuts, std::vector<Cell>& row) {
   row.push_back(stale_of_checked(run));
+  row.push_back(number(at(at(run, "bypass_writes"), "total"), 0));
+  row.push_back(number(at(run, "race_windows"), 0));
+  row.push_back(number(at(run, "stale_inserts"), 0));
   if (!cuts) return;
   const auto after_cuts = stale_blocks_after_power_cuts(run);
   row.push_back(number(after_cuts ? Json(*after_cuts) : Json(), 0));
@@ -298,7 +322,8 @@ Table scenario_numbers(const ReportInput& input, const std::string& name, const 
     table.columns.insert(table.columns.end(),
                          {"read IOPS", "write IOPS", "read p99 µs", "write p99 µs", "Slab growth KiB"});
   } else {
-    table.columns.push_back("stale / checked blocks");
+    table.columns.insert(table.columns.end(),
+                         {"stale / checked blocks", "bypass writes", "race windows", "stale inserts"});
     if (cuts) table.columns.push_back("stale after power cuts");
   }
   table.columns.push_back("reason");
@@ -321,7 +346,8 @@ Table scenario_numbers(const ReportInput& input, const std::string& name, const 
 
 std::vector<Table> report_tables(const ReportInput& input) {
   std::vector<Table> tables{runs_table(input)};
-  for (auto table : {latency_table(input), memory_table(input), counters_table(input)}) {
+  for (auto table :
+       {stale_explanations_table(input), latency_table(input), memory_table(input), counters_table(input)}) {
     if (!table.rows.empty()) tables.push_back(std::move(table));
   }
   for (auto& table : tables) set_column_kinds(table);

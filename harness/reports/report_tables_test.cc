@@ -54,12 +54,12 @@ TEST(RunsTable, OneRowPerRunWithDashesForWhatARunDidNotReport) {
   const auto tables = report_tables(fixture());
   const auto& table = table_named(tables, "runs");
   ASSERT_EQ(table.rows.size(), 4u);
-  EXPECT_EQ(texts(table.rows[0]),
-            (Texts{"race-writearound-4k", "1", "11", "FAIL", "2 stale blocks | first at 0x1000", "2", "4096", "3"}));
-  EXPECT_EQ(texts(table.rows[1]),
-            (Texts{"race-writearound-4k", "2", "12", "ERROR", "guest did not answer <ping> & gave up", "–", "–", "–"}));
+  EXPECT_EQ(texts(table.rows[0]), (Texts{"race-writearound-4k", "1", "11", "FAIL", "2 stale blocks | first at 0x1000",
+                                         "2", "4096", "41", "2", "3"}));
+  EXPECT_EQ(texts(table.rows[1]), (Texts{"race-writearound-4k", "2", "12", "ERROR",
+                                         "guest did not answer <ping> & gave up", "–", "–", "–", "–", "–"}));
   EXPECT_EQ(texts(table.rows[3]),
-            (Texts{"perf-randread", "2", "22", "SKIP", "kernel has no bcache module", "–", "–", "–"}));
+            (Texts{"perf-randread", "2", "22", "SKIP", "kernel has no bcache module", "–", "–", "–", "–", "–"}));
   EXPECT_EQ(table.rows[0][3].kind, CellKind::kStatus);
   EXPECT_EQ(table.column_kinds[6], CellKind::kNumber);
   EXPECT_EQ(table.column_kinds[4], CellKind::kText);
@@ -146,9 +146,10 @@ TEST(CountersTable, KnownCountersFirstThenOthersByName) {
   EXPECT_EQ(texts(table.rows[1]), (Texts{"perf-randread", "1", "warmup", "7", "–", "–", "–", "–", "–", "2", "1"}));
 }
 
-TEST(ReportTables, OnlyTheRunsTableWhenNoRunHasMetrics) {
+TEST(ReportTables, OnlyTheRunsTableWhenNoRunHasMetricsOrStaleExamples) {
   auto input = fixture();
   input.summary["scenarios"].erase(1);
+  input.summary["scenarios"][0]["runs"][0].erase("stale_examples");
   const auto tables = report_tables(input);
   ASSERT_EQ(tables.size(), 1u);
   EXPECT_EQ(tables[0].id, "runs");
@@ -158,12 +159,14 @@ TEST(ScenarioNumbers, RaceRunsShowStaleOfCheckedAndAfterPowerCuts) {
   const auto input = fixture();
   const auto& scenario = input.summary["scenarios"][0];
   const auto table = scenario_numbers(input, "race-writearound-4k", scenario);
-  EXPECT_EQ(table.columns,
-            (Texts{"run", "seed", "status", "stale / checked blocks", "stale after power cuts", "reason"}));
+  EXPECT_EQ(table.columns, (Texts{"run", "seed", "status", "stale / checked blocks", "bypass writes", "race windows",
+                                  "stale inserts", "stale after power cuts", "reason"}));
   ASSERT_EQ(table.rows.size(), 2u);
-  EXPECT_EQ(texts(table.rows[0]), (Texts{"1", "11", "FAIL", "2 / 4096", "3", "2 stale blocks | first at 0x1000"}));
+  EXPECT_EQ(texts(table.rows[0]),
+            (Texts{"1", "11", "FAIL", "2 / 4096", "128", "41", "2", "3", "2 stale blocks | first at 0x1000"}));
   EXPECT_EQ(table.rows[0][0].link, "race-writearound-4k/run-1-seed-11");
-  EXPECT_EQ(texts(table.rows[1]), (Texts{"2", "12", "ERROR", "–", "–", "guest did not answer <ping> & gave up"}));
+  EXPECT_EQ(texts(table.rows[1]),
+            (Texts{"2", "12", "ERROR", "–", "–", "–", "–", "–", "guest did not answer <ping> & gave up"}));
 }
 
 TEST(ScenarioNumbers, NoPowerCutColumnWithoutCuts) {
@@ -172,7 +175,8 @@ TEST(ScenarioNumbers, NoPowerCutColumnWithoutCuts) {
   scenario["runs"][0].erase("power_cuts");
   scenario["runs"][0].erase("blocks_checked");
   const auto table = scenario_numbers(input, "race-writearound-4k", scenario);
-  EXPECT_EQ(table.columns, (Texts{"run", "seed", "status", "stale / checked blocks", "reason"}));
+  EXPECT_EQ(table.columns, (Texts{"run", "seed", "status", "stale / checked blocks", "bypass writes", "race windows",
+                                  "stale inserts", "reason"}));
   EXPECT_EQ(table.rows[0][3].text, "2 / –");
 }
 
@@ -185,6 +189,16 @@ TEST(ScenarioNumbers, PerfRunsShowIopsP99AndSlabGrowth) {
   EXPECT_EQ(texts(table.rows[0]), (Texts{"1", "21", "PASS", "11734.2", "–", "300.0", "–", "6000", "–"}));
   EXPECT_EQ(table.column_kinds[3], CellKind::kNumber);
   EXPECT_EQ(texts(table.rows[1])[2], "SKIP");
+}
+
+TEST(StaleExplanations, EachStaleExampleShowsHowItBecameStale) {
+  const auto tables = report_tables(fixture());
+  const auto& table = table_named(tables, "stale-explained");
+  ASSERT_EQ(table.rows.size(), 1u);
+  const auto row = texts(table.rows[0]);
+  EXPECT_EQ(row[0], "race-writearound-4k");
+  EXPECT_EQ(row[2], "4096");
+  EXPECT_EQ(row[5].rfind("read miss of sectors 8+8 at 0.074697 s while the sequential bypass write", 0), 0u);
 }
 
 TEST(ReportTables, EveryRowHasOneCellPerColumn) {

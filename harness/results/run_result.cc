@@ -32,7 +32,48 @@ void put_facts(Json& json, const RunFacts& facts) {
   for (const auto& [phase, ios] : facts.phase_ios) json[phase + "_ios"] = ios;
 }
 
+/// The evidence's run (or cut) fields and its "race_evidence" object; explanations go on
+/// the stale examples they explain.
+void put_race_evidence(Json& json, const RaceEvidenceResult& evidence) {
+  Json bypass = {{"total", evidence.bypass_writes}};
+  for (const auto& [reason, count] : evidence.bypass_by_reason) bypass[reason] = count;
+  json["bypass_writes"] = bypass;
+  json["read_misses"] = evidence.read_misses;
+  json["race_windows"] = evidence.race_windows;
+  json["stale_inserts"] = evidence.stale_inserts;
+  json["race_evidence"] = {
+      {"trace_events", evidence.trace_events},         {"lost_events", evidence.lost_events},
+      {"writer_writes", evidence.writer_writes},       {"insert_collisions", evidence.insert_collisions},
+      {"min_race_windows", evidence.min_race_windows}, {"stale_blocks_explained", evidence.stale_blocks_explained}};
+  if (!json.contains("stale_examples")) return;
+  for (auto& example : json["stale_examples"]) {
+    const auto found = evidence.explanations.find(example.value("offset", std::uint64_t{0}));
+    if (found != evidence.explanations.end()) example["explanation"] = found->second;
+  }
+}
+
 }  // namespace
+
+std::string run_line(const RunResult& run) {
+  std::string line = status_name(run.status);
+  if (run.verification) {
+    line += " stale " + std::to_string(run.verification->stale_blocks) + " of " +
+            std::to_string(run.verification->blocks_checked);
+  }
+  if (run.race_evidence) {
+    const auto& evidence = *run.race_evidence;
+    line += run.verification ? "; " : " ";
+    if (evidence.race_windows == 0) {
+      line += "no race window opened";
+    } else {
+      line += std::to_string(evidence.race_windows) + " race windows, " +
+              (evidence.stale_inserts == 0 ? std::string("all closed")
+                                           : std::to_string(evidence.stale_inserts) + " stale inserts");
+    }
+  }
+  if (!run.reason.empty()) line += " (" + run.reason + ")";
+  return line;
+}
 
 Json to_json(const PowerCutResult& cut) {
   const auto counts = cut.verification.value_or(analysis::PowerCutClassification{});
@@ -57,6 +98,7 @@ Json to_json(const PowerCutResult& cut) {
   if (!cut.boot_retries.empty()) json["boot_retries"] = cut.boot_retries;
   put_if(json, "console_lines", cut.console_lines);
   if (cut.verification) json["verification"] = analysis::to_json(*cut.verification);
+  if (cut.race_evidence) put_race_evidence(json, *cut.race_evidence);
   return json;
 }
 
@@ -70,6 +112,9 @@ Json to_json(const RunResult& run) {
   put_facts(json, run.facts);
   for (const auto& [key, value] : run.metrics.items()) json[key] = value;
   put_if(json, "metrics_error", run.metrics_error);
+  if (run.race_evidence) put_race_evidence(json, *run.race_evidence);
+  put_if(json, "exercised", run.exercised);
+  put_if(json, "race_evidence_error", run.race_evidence_error);
   Json cuts = Json::array();
   for (const auto& cut : run.power_cuts) cuts.push_back(to_json(cut));
   json["power_cuts"] = cuts;

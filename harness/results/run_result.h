@@ -36,6 +36,27 @@ struct RunFacts {
   std::map<std::string, std::uint64_t> phase_ios;              ///< "PHASE_ios": I/Os of each perf phase
 };
 
+/// What bcache's tracepoints showed of one race phase (a run's, or a cut's up to the cut):
+/// analysis/trace/race_evidence.h defines each count. Run (or cut) fields of summary.json:
+/// bypass_writes {total, BY REASON...}, read_misses, race_windows, stale_inserts, and
+/// "race_evidence" with the rest.
+struct RaceEvidenceResult {
+  std::uint64_t trace_events = 0;  ///< bcache events decoded
+  std::uint64_t lost_events = 0;   ///< events the ring buffer lost (any makes the run an ERROR)
+  std::uint64_t writer_writes = 0;
+  std::uint64_t bypass_writes = 0;
+  std::map<std::string, std::uint64_t> bypass_by_reason;  ///< sequential, congested, writearound, other
+  std::uint64_t read_misses = 0;                          ///< in the written range
+  std::uint64_t race_windows = 0;
+  std::uint64_t stale_inserts = 0;
+  std::uint64_t insert_collisions = 0;  ///< windows whose insert bcache's collision check dropped
+  std::uint64_t min_race_windows = 0;   ///< what a PASS needs (race scenarios)
+  /// Stale blocks a stale insert covers, of all the run's stale blocks.
+  std::uint64_t stale_blocks_explained = 0;
+  /// Per stale example (by its offset): {text, miss, insert, bypass_write}.
+  std::map<std::uint64_t, nlohmann::json> explanations;
+};
+
 /// One power cut inside (or right after) the race, and what bcache served after the reboot.
 /// Each member is the summary.json field of the same name.
 struct PowerCutResult {
@@ -56,6 +77,8 @@ struct PowerCutResult {
   /// stale_blocks_after_power_cut, torn_blocks and lost_writes are also cut fields of
   /// summary.json (0 without it).
   std::optional<analysis::PowerCutClassification> verification;
+  /// The race up to the cut, from the trace read just before it.
+  std::optional<RaceEvidenceResult> race_evidence;
 };
 
 /// One run of one scenario with one seed.
@@ -74,12 +97,25 @@ struct RunResult {
   /// summary.json, recomputed by `report` from the run's raw files.
   nlohmann::json metrics = nlohmann::json::object();
   std::optional<std::string> metrics_error;  ///< "metrics_error": why the metrics are missing
+  /// The race phase's evidence (race and control runs that traced it).
+  std::optional<RaceEvidenceResult> race_evidence;
+  /// "race_evidence_error": why a run that raced has no evidence (its kernel has no
+  /// tracepoints, tracing failed); such a run can FAIL but never PASS.
+  std::optional<std::string> race_evidence_error;
+  /// "exercised": the run proved its workload tested what it claims (a race scenario: at
+  /// least min_race_windows race windows or a stale block; a control: none). Absent when
+  /// the run stopped before it could tell.
+  std::optional<bool> exercised;
   /// One per power cut; empty without --power-cuts.
   std::vector<PowerCutResult> power_cuts;
 
   /// The run's stale blocks (0 when it verified nothing).
   std::uint64_t stale_blocks() const { return verification ? verification->stale_blocks : 0; }
 };
+
+/// One line for people: "PASS stale 0 of 4096; 412 race windows, all closed", or with the
+/// stale inserts that were not closed, then the reason in parentheses when there is one.
+std::string run_line(const RunResult& run);
 
 /// The cut as its summary.json object.
 nlohmann::json to_json(const PowerCutResult& cut);

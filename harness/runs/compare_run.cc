@@ -88,8 +88,7 @@ void run_interleaved(const Scenario& scenario, int repeat, std::vector<CompareSi
                                          side.dir / scenario.full_name() / run_dir_name(r, seed), at, used_accel));
       if (!used_accel.empty()) side.summary.accel = used_accel;
       const auto& run = results[s].runs.back();
-      events.say(format_position(at) + ": " + status_name(run.status) +
-                 (run.reason.empty() ? "" : " (" + run.reason + ")"));
+      events.say(format_position(at) + ": " + run_line(run));
       auto partial = side.summary;
       partial.scenarios.push_back(results[s]);
       (void)write_json(side.dir, "summary.json", to_json(partial));

@@ -7,6 +7,7 @@
 #include "analysis/write_completions.h"
 #include "base/strings.h"
 #include "harness/bcache/provisioner.h"
+#include "harness/runs/race_verdict.h"
 #include "harness/runs/run_steps.h"
 #include "harness/vm/console_findings.h"
 #include "protocol/base64.h"
@@ -75,6 +76,7 @@ class PowerCutCycle {
     steps_.provision();
     steps_.fill();
     writes_ = race_and_cut(cut);
+    weigh_evidence(cut);
     or_error(check_virtio_images(settings, disks), "after the cut");
     RebootPlan plan{steps_.boot_target(disks), context_.boot};
     if (context_.after_cut) context_.after_cut(plan);
@@ -104,17 +106,47 @@ class PowerCutCycle {
     return writes_of_finished_race(fio, cut);
   }
 
-  /// fio ended before the trigger: the cut comes right after the race.
+  /// fio ended before the trigger fired: the cut did not happen where it was planned, and
+  /// only --power-cut-after-race asks for a cut after the race. ERROR.
   std::vector<analysis::WriteRecord> writes_of_finished_race(const GuestFioResult& fio, PowerCutResult& cut) {
     if (fio.exit_code != 0) stop(Status::kError, "race job: fio exited with status " + std::to_string(fio.exit_code));
     const auto report = or_error(analysis::parse_fio_json(fio.json_output), "race job output");
-    if (written_bytes(report) != writer_.write_size) {
-      stop(Status::kError, "the race's writer wrote " + std::to_string(written_bytes(report)) + " of " +
-                               std::to_string(writer_.write_size) + " bytes before its cut");
-    }
-    cut.after_race = true;
     cut.at_s = writer_runtime_s(report);
-    return analysis::all_writes_acknowledged(writer_);
+    stop(Status::kError, "the cut's trigger never fired: fio finished its race after " +
+                             std::to_string(writer_runtime_s(report)) + " s, before the cut planned at " +
+                             std::to_string(*at_s_) + " s (--power-cut-after-race asks for a cut after the race)");
+  }
+
+  /// The trace of the race up to the cut: how many windows the cut can have caught open.
+  void weigh_evidence(PowerCutResult& cut) {
+    if (!steps_.race_trace_error().empty()) {
+      evidence_error_ = steps_.race_trace_error();  // judged without evidence
+      return;
+    }
+    const auto offset = steps_.bcache().data_offset_bytes;
+    const auto traced = or_error(trace_race(steps_.race_trace(), context_.scenario, offset), "race evidence");
+    cut.race_evidence = summarize_race_evidence(traced, context_.scenario, offset, nullptr);
+  }
+
+  /// Why a cut with no wrong data still proves nothing ("" when it does): events lost, no
+  /// acknowledged write, or for a race scenario no race window opened before the cut (for
+  /// a control: any window opened).
+  std::string cut_not_exercised(const PowerCutResult& cut) const {
+    if (!cut.race_evidence) return "not exercised: no race evidence (" + evidence_error_ + ")";
+    const auto& evidence = *cut.race_evidence;
+    if (evidence.lost_events > 0)
+      return "the trace lost " + std::to_string(evidence.lost_events) + " bcache events before the cut";
+    if (cut.verification->acknowledged_writes == 0)
+      return "not exercised: the cut came before the writer's first acknowledged write";
+    const bool control = context_.scenario.expected_stale == ExpectedStale::kNone;
+    if (control && evidence.race_windows > 0) {
+      return "the control opened " + std::to_string(evidence.race_windows) +
+             " race windows before the cut: it does not control anything";
+    }
+    if (!control && evidence.race_windows == 0)
+      return "not exercised: no race window opened before the cut (" + std::to_string(evidence.bypass_writes) +
+             " bypass writes, " + std::to_string(evidence.read_misses) + " read misses in the written range)";
+    return "";
   }
 
   void cut_power() {
@@ -156,6 +188,9 @@ class PowerCutCycle {
                         {"torn_blocks", classification.torn_blocks}});
     cut.status = problems.empty() ? Status::kPass : Status::kFail;
     cut.reason = problems;
+    if (!problems.empty()) return;
+    cut.reason = cut_not_exercised(cut);
+    if (!cut.reason.empty()) cut.status = Status::kError;
   }
 
   std::string console(const char* session) const {
@@ -194,6 +229,7 @@ class PowerCutCycle {
   RunFacts facts_;
   RunSteps steps_;
   std::vector<analysis::WriteRecord> writes_;
+  std::string evidence_error_;  ///< why the race up to the cut has no evidence
 };
 
 }  // namespace

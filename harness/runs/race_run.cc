@@ -7,6 +7,7 @@
 #include "harness/bcache/provisioner.h"
 #include "harness/results/run_directory.h"
 #include "harness/runs/power_cut_run.h"
+#include "harness/runs/race_verdict.h"
 #include "harness/runs/run_steps.h"
 #include "harness/vm/console_findings.h"
 #include "util/files.h"
@@ -29,6 +30,7 @@ class RaceRun {
     race_writer_s_ = writer_runtime_s(report);
     writer_io_size_ = bh::writer_io_size(report);
     verify();
+    weigh_evidence();
     steps_.power_off();
   }
 
@@ -62,26 +64,24 @@ class RaceRun {
     }
   }
 
+  /// The race's trace against the verified blocks: counts and explanations.
+  void weigh_evidence() {
+    if (!steps_.race_trace_error().empty()) {
+      result_.race_evidence_error = steps_.race_trace_error();  // judged without evidence
+      return;
+    }
+    const auto offset = steps_.bcache().data_offset_bytes;
+    const auto traced = or_error(trace_race(steps_.race_trace(), context_.scenario, offset), "race evidence");
+    const auto* verification = result_.verification ? &*result_.verification : nullptr;
+    result_.race_evidence = summarize_race_evidence(traced, context_.scenario, offset, verification);
+  }
+
   const RunContext& context_;
   RunResult& result_;
   RunSteps steps_;
   double race_writer_s_ = 0;
   std::uint64_t writer_io_size_ = 0;
 };
-
-/// FAIL when the kernel served wrong data or complained; PASS otherwise.
-void judge(RunResult& result) {
-  const auto& blocks = *result.verification;
-  result.reason = nonzero_counts({{"stale_blocks", blocks.stale_blocks},
-                                  {"lost_writes", blocks.lost_writes},
-                                  {"torn_blocks", blocks.torn_blocks},
-                                  {"misplaced_blocks", blocks.misplaced_blocks},
-                                  {"unrecognised_blocks", blocks.unrecognised_blocks}});
-  if (!result.console_findings.empty()) {
-    result.reason += (result.reason.empty() ? "" : "; ") + ("kernel: " + result.console_findings.front());
-  }
-  result.status = result.reason.empty() ? Status::kPass : Status::kFail;
-}
 
 }  // namespace
 
@@ -91,7 +91,7 @@ RunResult run_race_once(const RunContext& context, std::string& used_accel) {
   result.facts.run_dir = context.run_dir.string();
   RaceRun race(context, result);
   const bool race_ran = run_until_stopped(result, context.run_dir, [&] { race.run(); });
-  if (race_ran) judge(result);
+  if (race_ran) judge_race_run(result, context.scenario);
   if (result.facts.accel) used_accel = *result.facts.accel;
   race.end_guest();
   remove_virtio_images(context.run_dir);

@@ -1,7 +1,10 @@
 #include "harness/runs/run_steps.h"
 
+#include <cstdlib>
+
 #include "analysis/run_metrics.h"
 #include "harness/runs/guest_boot.h"
+#include "harness/runs/race_trace.h"
 #include "harness/vm/console_findings.h"
 #include "util/files.h"
 #include "util/process_runner.h"
@@ -85,6 +88,8 @@ std::string add_run_metrics(RunResult& result, const fs::path& run_dir, const st
 
 RunSteps::RunSteps(const RunContext& context, std::map<std::string, double>& timing_s, RunFacts& facts)
     : context_(context), timing_s_(timing_s), facts_(facts), output_dir_(context.run_dir) {}
+
+RunSteps::~RunSteps() = default;
 
 void RunSteps::phase(const std::string& name) {
   context_.on_phase(name);
@@ -200,11 +205,50 @@ void RunSteps::fill() {
   timed("fill");
 }
 
+bool race_tracing_disabled() {
+  const char* value = std::getenv(kNoRaceTraceVariable);
+  return value != nullptr && *value != '\0';
+}
+
+void RunSteps::start_trace() {
+  race_trace_ = {};
+  trace_error_ = std::string("not traced (") + kNoRaceTraceVariable + " is set)";
+  if (race_tracing_disabled()) return;
+  const auto started = Clock::now();
+  tracer_ = std::make_unique<RaceTrace>(session_->agent());
+  if (auto started_trace = tracer_->start(); !started_trace) {
+    trace_error_ = started_trace.error().message;  // the race still runs: it can still FAIL
+    tracer_.reset();
+    return;
+  }
+  trace_error_.clear();
+  trace_s_ = std::chrono::duration<double>(Clock::now() - started).count();
+  timing_s_["trace_start"] = trace_s_;
+}
+
+void RunSteps::stop_trace() {
+  if (!tracer_) return;
+  const auto started = Clock::now();
+  auto capture = tracer_->stop();
+  tracer_.reset();
+  if (!capture) {
+    trace_error_ = capture.error().message;
+    return;
+  }
+  race_trace_ = std::move(capture).value();
+  const double stop_s = std::chrono::duration<double>(Clock::now() - started).count();
+  timing_s_["trace_stop"] = stop_s;
+  timing_s_["trace"] = trace_s_ + stop_s;
+  or_error(analysis::save_trace_capture(race_trace_, output_dir_ / "race.trace"), "saving the race's trace");
+}
+
 analysis::FioReport RunSteps::race() {
   phase("race");
   const auto baseline = memory_sample();
+  start_trace();
   const auto fio =
       run_fio(context_.scenario.race_job, kRaceGeneration, "race", FioRunOptions{kMemorySampleIntervalMs, {}});
+  stop_trace();
   save_memory("race", baseline, fio);
   const auto report = finished_report(fio, "race");
   const auto want = context_.scenario.region.write_size;
@@ -221,7 +265,9 @@ analysis::FioReport RunSteps::race() {
 
 GuestFioResult RunSteps::race_until_cut(std::chrono::milliseconds after) {
   phase("race");
+  start_trace();
   auto fio = run_fio(context_.scenario.race_job, kRaceGeneration, "race", FioRunOptions{0, after});
+  stop_trace();
   timed("race");
   return fio;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analysis/fio_json.h"
+#include "analysis/trace/trace_capture.h"
 #include "harness/bcache/provisioner.h"
 #include "harness/results/run_summary.h"
 #include "harness/runs/job_environment.h"
@@ -22,6 +23,15 @@
 #include "harness/vm/guest_session.h"
 
 namespace bh {
+
+class RaceTrace;
+
+/// Set (non-empty) in the environment, races run without bcache's tracepoints, to measure
+/// what observing costs (README "Race evidence"). No such run can PASS: its evidence is missing.
+inline constexpr const char* kNoRaceTraceVariable = "BH_NO_RACE_TRACE";
+
+/// Whether kNoRaceTraceVariable is set.
+bool race_tracing_disabled();
 
 /// How often the guest agent samples memory while a measured phase runs.
 inline constexpr int kMemorySampleIntervalMs = 250;
@@ -57,6 +67,7 @@ struct RegionReadback {
 class RunSteps {
  public:
   RunSteps(const RunContext& context, std::map<std::string, double>& timing_s, RunFacts& facts);
+  ~RunSteps();
 
   /// What the run boots: the prepared kernel and image with these disks.
   BootTarget boot_target(const std::vector<VirtioDisk>& disks) const;
@@ -77,12 +88,17 @@ class RunSteps {
   /// Writes generation 1 over the whole region; ERROR unless fio wrote all of it.
   void fill();
   /// The whole race, with the guest's memory sampled every kMemorySampleInterval against a
-  /// baseline taken just before it (race.memory.json); ERROR unless the writer wrote its
-  /// range and readers read.
+  /// baseline taken just before it (race.memory.json) and bcache's tracepoints recorded
+  /// (race_trace(), saved under race.trace/); ERROR unless the writer wrote its range and
+  /// readers read.
   analysis::FioReport race();
-  /// The race with a cut armed `after` fio starts; returns what the agent answered (fio
-  /// may still run in the guest when it fired).
+  /// The race with a cut armed `after` fio starts, traced up to the moment the agent
+  /// answered (fio may still run in the guest when it fired); returns that answer.
   GuestFioResult race_until_cut(std::chrono::milliseconds after);
+  /// What the last race()/race_until_cut() recorded, or why nothing was ("" when it was).
+  /// A race whose tracing failed still runs: a kernel without tracepoints can still FAIL.
+  const analysis::TraceCapture& race_trace() const { return race_trace_; }
+  const std::string& race_trace_error() const { return trace_error_; }
   /// The checked region through bcache and from the backing device.
   RegionReadback read_region();
   /// Asks the guest to power off; ERROR if it does not.
@@ -111,6 +127,8 @@ class RunSteps {
   const ProvisionedBcache& bcache() const { return bcache_; }
 
  private:
+  void start_trace();
+  void stop_trace();
   GuestFioResult run_fio(const std::filesystem::path& job, unsigned generation, const std::string& name,
                          const FioRunOptions& options, const std::map<std::string, std::string>& extra_env = {});
 
@@ -120,6 +138,10 @@ class RunSteps {
   std::filesystem::path output_dir_;
   std::unique_ptr<GuestSession> session_;
   ProvisionedBcache bcache_;
+  std::unique_ptr<RaceTrace> tracer_;
+  analysis::TraceCapture race_trace_;
+  std::string trace_error_;
+  double trace_s_ = 0;  ///< time spent starting and stopping the trace
   std::chrono::steady_clock::time_point phase_start_ = std::chrono::steady_clock::now();
 };
 

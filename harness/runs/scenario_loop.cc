@@ -83,8 +83,7 @@ ScenarioResult run_repeats(const Scenario& scenario, int repeat, const PreparedG
         run_once(scenario, guest, seed, out_dir / scenario.full_name() / run_dir_name(i, seed), position, used_accel));
     if (!used_accel.empty()) summary.accel = used_accel;
     const auto& run = result.runs.back();
-    events.say(format_position(position) + ": " + status_name(run.status) +
-               (run.reason.empty() ? "" : " (" + run.reason + ")"));
+    events.say(format_position(position) + ": " + run_line(run));
     auto partial = summary;
     partial.scenarios.push_back(result);
     (void)write_json(out_dir, "summary.json", to_json(partial));

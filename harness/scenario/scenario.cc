@@ -201,6 +201,19 @@ Expected<void> read_timeout(const Context& ctx, const toml::table& root, Scenari
   return outcome::success();
 }
 
+Expected<void> read_min_race_windows(const Context& ctx, const toml::table& root, Scenario& scenario) {
+  const toml::node* node = root.get("min_race_windows");
+  if (node == nullptr) return outcome::success();
+  const auto* number = node->as_integer();
+  if (number == nullptr)
+    return fail(ctx.at(node->source(), "min_race_windows", "expected an integer, got " + type_name(*node)));
+  if (number->get() < 0) return fail(ctx.at(node->source(), "min_race_windows", "must not be negative"));
+  if (scenario.kind != ScenarioKind::kRace)
+    return fail(ctx.at(node->source(), "min_race_windows", "only race scenarios have race windows to count"));
+  scenario.min_race_windows = static_cast<std::uint64_t>(number->get());
+  return outcome::success();
+}
+
 Expected<fs::path> read_job(const Context& ctx, const toml::table& root, std::string_view key) {
   auto text = require_string(ctx, root, key);
   if (!text) return text.error();
@@ -361,9 +374,10 @@ Expected<void> check_region_fits(const Context& ctx, const toml::table& root, co
 }
 
 Expected<void> read_top_level(const Context& ctx, const toml::table& root, Scenario& scenario) {
-  auto known = check_known_keys(ctx, root, "",
-                                {"description", "kind", "expected_stale", "requires", "race_timeout_s", "fill_job",
-                                 "race_job", "perf_job", "perf", "region", "bcache", "variants"});
+  auto known =
+      check_known_keys(ctx, root, "",
+                       {"description", "kind", "expected_stale", "requires", "race_timeout_s", "min_race_windows",
+                        "fill_job", "race_job", "perf_job", "perf", "region", "bcache", "variants"});
   if (!known) return known;
   for (auto key : {"region", "bcache", "variants", "perf"}) {
     if (auto table = check_is_table(ctx, root, key); !table) return table;
@@ -371,7 +385,7 @@ Expected<void> read_top_level(const Context& ctx, const toml::table& root, Scena
   auto description = require_string(ctx, root, "description");
   if (!description) return description.error();
   scenario.description = description.value();
-  for (auto step : {read_kind, read_requires, read_timeout}) {
+  for (auto step : {read_kind, read_requires, read_timeout, read_min_race_windows}) {
     if (auto read = step(ctx, root, scenario); !read) return read;
   }
   auto fill = read_job(ctx, root, "fill_job");

@@ -57,6 +57,11 @@ struct PerfPhases {
   std::uint32_t runtime_s = 20;  ///< the measured phase, at least 1
 };
 
+/// min_race_windows when a race scenario does not set it (README "Race evidence": the
+/// shipped race scenarios open hundreds per run under TCG; a run with fewer than this did
+/// not test the race enough to call a kernel fixed).
+inline constexpr std::uint64_t kDefaultMinRaceWindows = 50;
+
 /// One loaded scenario, with its variant (if any) already applied to `settings`.
 struct Scenario {
   std::string name;     ///< the file's stem, e.g. "race-seq-bypass"
@@ -74,6 +79,10 @@ struct Scenario {
   /// sysfs knob names the kernel must have, else the run is SKIP (TOML key `requires`).
   std::vector<std::string> required_knobs;
   std::uint32_t race_timeout_s = 300;
+  /// Race scenarios: the race windows (read misses overlapping an in-flight bypass write,
+  /// analysis/trace/race_evidence.h) a run with no stale block needs to PASS; fewer is an
+  /// ERROR "not exercised". TOML key `min_race_windows`.
+  std::uint64_t min_race_windows = kDefaultMinRaceWindows;
   std::vector<ScenarioVariant> variants;  ///< every variant the file defines
 
   /// "NAME" or "NAME:VARIANT".

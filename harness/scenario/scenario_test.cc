@@ -96,6 +96,17 @@ TEST(LoadScenario, LeavesOptionalKeysAtTheirDefaults) {
   ASSERT_EQ(s.variants.size(), 2u);
 }
 
+TEST(LoadScenario, MinRaceWindowsDefaultsAndIsReadForRaceScenariosOnly) {
+  auto shipped = resolve_scenario("race-seq-bypass", kJobsDir);
+  ASSERT_TRUE(shipped) << shipped.error().message;
+  EXPECT_EQ(shipped.value().min_race_windows, kDefaultMinRaceWindows);
+  auto set = load_scenario_file(kFixtures / "race-min-windows.toml");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set.value().min_race_windows, 7u);
+  EXPECT_THAT(load_error("control-min-windows.toml"),
+              AllOf(HasSubstr("control-min-windows.toml:3: key 'min_race_windows'"), HasSubstr("only race scenarios")));
+}
+
 TEST(LoadScenario, AppliesTheSelectedVariantAfterTheBase) {
   auto slow = load_scenario_file(kFixtures / "minimal.toml", "slow");
   ASSERT_TRUE(slow) << slow.error().message;

@@ -1,5 +1,9 @@
 #include "harness/vm/fake_guest.h"
 
+#include <utility>
+
+#include "protocol/base64.h"
+
 namespace bh::testing {
 using protocol::Json;
 
@@ -35,6 +39,15 @@ Expected<Json> FakeGuest::call(std::string_view op, Json fields, std::chrono::mi
       files[path] = value;
     }
     return Json{{"ok", true}};
+  }
+  if (op == protocol::kOpReadPipes) {  // pipes: read once, then empty
+    Json data = Json::object();
+    for (const auto& path : fields["paths"]) {
+      auto it = files.find(path.get<std::string>());
+      if (it == files.end()) return fail("guest agent: read_pipes: open " + path.get<std::string>() + ": No such file");
+      data[it->first] = protocol::base64_encode(std::exchange(it->second, std::string()));
+    }
+    return Json{{"ok", true}, {"data_base64", data}};
   }
   if (op == protocol::kOpHello) return Json{{"ok", true}, {"uname_r", "6.1.0-fake"}};
   return Json{{"ok", true}};

@@ -94,6 +94,25 @@ Expected<std::string> GuestAgent::read_blocks(const std::string& path, std::uint
   return std::move(data).value();
 }
 
+Expected<std::map<std::string, std::string>> GuestAgent::read_pipes(const std::vector<std::string>& paths,
+                                                                    std::size_t chunk_bytes) {
+  // Like read_blocks: 30 s plus 2 s per MiB, for the largest trace the harness asks for.
+  auto response = channel_.call(protocol::kOpReadPipes, {{"paths", paths}, {"chunk_bytes", chunk_bytes}}, 120s);
+  if (!response) return response.error();
+  const auto data = response.value().find("data_base64");
+  if (data == response.value().end() || !data->is_object())
+    return fail("in the guest, read_pipes: no data_base64 in the answer");
+  std::map<std::string, std::string> pipes;
+  for (const auto& path : paths) {
+    const auto encoded = data->find(path);
+    if (encoded == data->end() || !encoded->is_string()) return fail("in the guest, read_pipes: no data for " + path);
+    auto bytes = protocol::base64_decode(encoded->get<std::string>());
+    if (!bytes) return fail("in the guest, read_pipes " + path + ": " + bytes.error().message);
+    pipes[path] = std::move(bytes).value();
+  }
+  return pipes;
+}
+
 Expected<Json> GuestAgent::sample_memory() { return channel_.call(protocol::kOpSampleMemory, Json::object(), 10s); }
 
 Expected<std::string> GuestAgent::kernel_release() {

@@ -68,6 +68,10 @@ class GuestAgent {
   /// block layer returns them (O_DIRECT, no page cache). Both multiples of 4096, length at
   /// most 64 MiB; larger regions take several calls.
   Expected<std::string> read_blocks(const std::string& path, std::uint64_t offset, std::uint64_t length);
+  /// What each pipe (e.g. tracefs' per_cpu/cpuN/trace_pipe_raw) holds now, read without
+  /// blocking in `chunk_bytes` reads and consumed, by path. Any unreadable path fails.
+  Expected<std::map<std::string, std::string>> read_pipes(const std::vector<std::string>& paths,
+                                                          std::size_t chunk_bytes = 4096);
   /// /proc/meminfo and slab totals now.
   Expected<protocol::Json> sample_memory();
   /// `uname -r` of the guest kernel.

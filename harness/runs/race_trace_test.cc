@@ -1,0 +1,70 @@
+#include "harness/runs/race_trace.h"
+
+#include <gtest/gtest.h>
+
+#include "analysis/trace/bcache_events.h"
+#include "harness/vm/fake_guest.h"
+
+namespace bh {
+namespace {
+
+const std::string kT = kGuestTracefs;
+
+/// A guest whose tracefs has bcache's formats and two CPUs.
+testing::FakeGuest guest_with_tracefs() {
+  testing::FakeGuest guest;
+  guest.files[kT + "/events/header_page"] = "header";
+  for (const auto event : analysis::kBcacheTraceEvents)
+    guest.files[kT + "/events/" + std::string(event) + "/format"] = "format of " + std::string(event);
+  for (const char* cpu : {"0", "1"}) {
+    guest.files[kT + "/per_cpu/cpu" + cpu + "/stats"] = std::string("overrun: ") + cpu + "\n";
+    guest.files[kT + "/per_cpu/cpu" + cpu + "/trace_pipe_raw"] = std::string("pages of cpu") + cpu;
+  }
+  return guest;
+}
+
+TEST(RaceTrace, StartsWithAnEmptyFixedSizeNonOverwritingBufferAndOnlyBcachesEvents) {
+  auto guest = guest_with_tracefs();
+  GuestAgent agent(guest);
+  RaceTrace trace(agent);
+  ASSERT_TRUE(trace.start(4096));
+  EXPECT_EQ(guest.files[kT + "/buffer_size_kb"], "4096");
+  EXPECT_EQ(guest.files[kT + "/trace_clock"], "mono");
+  EXPECT_EQ(guest.files[kT + "/options/overwrite"], "0");
+  EXPECT_EQ(guest.files[kT + "/events/enable"], "0");
+  EXPECT_EQ(guest.files[kT + "/events/bcache/bcache_read/enable"], "1");
+  EXPECT_EQ(guest.files[kT + "/tracing_on"], "1");
+  // Tracing goes on last, after every event is enabled.
+  EXPECT_EQ(guest.requests.back()["path"], kT + "/tracing_on");
+}
+
+TEST(RaceTrace, StopMovesLayoutsPagesAndLossCountersOfEveryCpu) {
+  auto guest = guest_with_tracefs();
+  GuestAgent agent(guest);
+  RaceTrace trace(agent);
+  ASSERT_TRUE(trace.start());
+  auto capture = trace.stop();
+  ASSERT_TRUE(capture) << capture.error().message;
+  EXPECT_EQ(guest.files[kT + "/tracing_on"], "0");
+  EXPECT_EQ(capture.value().header_page, "header");
+  EXPECT_EQ(capture.value().formats.size(), analysis::kBcacheTraceEvents.size());
+  EXPECT_EQ(capture.value().formats.at("bcache/bcache_write"), "format of bcache/bcache_write");
+  EXPECT_EQ(capture.value().cpu_raw, (std::vector<std::string>{"pages of cpu0", "pages of cpu1"}));
+  EXPECT_EQ(capture.value().cpu_stats[1], "overrun: 1\n");
+  EXPECT_EQ(capture.value().kernel_release, "6.1.0-fake");
+  EXPECT_EQ(guest.files[kT + "/per_cpu/cpu0/trace_pipe_raw"], "");  // consumed
+}
+
+TEST(RaceTrace, AKernelWithoutBcachesTracepointsFailsNamingTheFormat) {
+  auto guest = guest_with_tracefs();
+  guest.files.erase(kT + "/events/bcache/bcache_cache_insert/format");
+  GuestAgent agent(guest);
+  RaceTrace trace(agent);
+  auto started = trace.start();
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().message.find("bcache_cache_insert/format"), std::string::npos);
+  EXPECT_FALSE(guest.files.contains(kT + "/tracing_on"));
+}
+
+}  // namespace
+}  // namespace bh
