@@ -118,21 +118,13 @@ class PowerCutCycle {
   }
 
   /// The trace of the race up to the cut: how many windows the cut can have caught open.
-  void weigh_evidence(PowerCutResult& cut) {
-    if (!steps_.race_trace_error().empty()) {
-      evidence_error_ = steps_.race_trace_error();  // judged without evidence
-      return;
-    }
-    const auto offset = steps_.bcache().data_offset_bytes;
-    const auto traced = or_error(trace_race(steps_.race_trace(), context_.scenario, offset), "race evidence");
-    cut.race_evidence = summarize_race_evidence(traced, context_.scenario, offset, nullptr);
-  }
+  void weigh_evidence(PowerCutResult& cut) { cut.race_evidence = race_evidence(steps_, context_.scenario, nullptr); }
 
   /// Why a cut with no wrong data still proves nothing ("" when it does): events lost, no
   /// acknowledged write, or for a race scenario no race window opened before the cut (for
   /// a control: any window opened).
   std::string cut_not_exercised(const PowerCutResult& cut) const {
-    if (!cut.race_evidence) return "not exercised: no race evidence (" + evidence_error_ + ")";
+    if (!cut.race_evidence) return "not exercised: no race evidence (" + steps_.race_trace_error() + ")";
     const auto& evidence = *cut.race_evidence;
     if (evidence.lost_events > 0)
       return "the trace lost " + std::to_string(evidence.lost_events) + " bcache events before the cut";
@@ -229,7 +221,6 @@ class PowerCutCycle {
   RunFacts facts_;
   RunSteps steps_;
   std::vector<analysis::WriteRecord> writes_;
-  std::string evidence_error_;  ///< why the race up to the cut has no evidence
 };
 
 }  // namespace

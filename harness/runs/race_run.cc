@@ -66,14 +66,9 @@ class RaceRun {
 
   /// The race's trace against the verified blocks: counts and explanations.
   void weigh_evidence() {
-    if (!steps_.race_trace_error().empty()) {
-      result_.race_evidence_error = steps_.race_trace_error();  // judged without evidence
-      return;
-    }
-    const auto offset = steps_.bcache().data_offset_bytes;
-    const auto traced = or_error(trace_race(steps_.race_trace(), context_.scenario, offset), "race evidence");
-    const auto* verification = result_.verification ? &*result_.verification : nullptr;
-    result_.race_evidence = summarize_race_evidence(traced, context_.scenario, offset, verification);
+    result_.race_evidence =
+        race_evidence(steps_, context_.scenario, result_.verification ? &*result_.verification : nullptr);
+    if (!result_.race_evidence) result_.race_evidence_error = steps_.race_trace_error();  // judged without it
   }
 
   const RunContext& context_;

@@ -22,16 +22,19 @@ std::string seconds_text(double seconds) {
   return text;
 }
 
-/// A backing-sector range as bcache-device sectors: {sector, sectors}.
-Json sectors_json(const analysis::SectorRange& range, const EvidenceFrame& frame) {
-  const auto begin = range.begin - std::min(range.begin, frame.data_offset_sectors);
-  return {{"sector", begin}, {"sectors", range.end - range.begin}};
+/// The first sector of a backing-sector range on the bcache device.
+std::uint64_t device_sector(const analysis::SectorRange& range, const EvidenceFrame& frame) {
+  return range.begin - std::min(range.begin, frame.data_offset_sectors);
 }
 
+/// A backing-sector range as bcache-device sectors: {sector, sectors}.
+Json sectors_json(const analysis::SectorRange& range, const EvidenceFrame& frame) {
+  return {{"sector", device_sector(range, frame)}, {"sectors", range.end - range.begin}};
+}
+
+/// "SECTOR+SECTORS" on the bcache device.
 std::string sectors_text(const analysis::SectorRange& range, const EvidenceFrame& frame) {
-  const auto json = sectors_json(range, frame);
-  return std::to_string(json["sector"].get<std::uint64_t>()) + "+" +
-         std::to_string(json["sectors"].get<std::uint64_t>());
+  return std::to_string(device_sector(range, frame)) + "+" + std::to_string(range.end - range.begin);
 }
 
 std::uint64_t blocks_explained(const analysis::RaceEvidence& evidence, const analysis::BlockClassification& blocks,
@@ -58,6 +61,14 @@ Expected<TracedRace> trace_race(const analysis::TraceCapture& capture, const Sce
       scenario.settings.cache_mode == CacheMode::kWritearound};
   auto evidence = analysis::find_race_evidence(trace.value(), options);
   return TracedRace{std::move(trace).value(), std::move(evidence)};
+}
+
+std::optional<RaceEvidenceResult> race_evidence(const RunSteps& steps, const Scenario& scenario,
+                                                const analysis::BlockClassification* verification) {
+  if (!steps.race_trace_error().empty()) return std::nullopt;
+  const auto offset = steps.bcache().data_offset_bytes;
+  const auto traced = or_error(trace_race(steps.race_trace(), scenario, offset), "race evidence");
+  return summarize_race_evidence(traced, scenario, offset, verification);
 }
 
 Json explain_stale_insert(const analysis::ReadMiss& miss, const analysis::BypassWrite& write,

@@ -4,6 +4,7 @@
 /// race or control run PASS only when it proved it tested what it claims.
 
 #include <cstdint>
+#include <optional>
 
 #include "analysis/block_classifier.h"
 #include "analysis/trace/race_evidence.h"
@@ -34,6 +35,14 @@ Expected<TracedRace> trace_race(const analysis::TraceCapture& capture, const Sce
 RaceEvidenceResult summarize_race_evidence(const TracedRace& traced, const Scenario& scenario,
                                            std::uint64_t data_offset_bytes,
                                            const analysis::BlockClassification* verification);
+
+class RunSteps;
+
+/// The evidence of the last race `steps` ran, for the scenario's region, with every stale
+/// block of `verification` (nullptr: none read back) explained; none when the race was not
+/// traced (steps.race_trace_error() says why). RunStop ERROR when the trace does not parse.
+std::optional<RaceEvidenceResult> race_evidence(const RunSteps& steps, const Scenario& scenario,
+                                                const analysis::BlockClassification* verification);
 
 /// The explanation of one stale block: {text, miss, insert, bypass_write}, sectors on the
 /// bcache device, times in seconds from the trace's first event.
