@@ -17,6 +17,9 @@
 ///  read_files     paths [string] -> files {path: content}, errors {path: message}
 ///  write_file     path, content -> (nothing more). A write the kernel refuses (EINVAL from
 ///                 sysfs) is a failure whose error names the path, the value and strerror.
+///  write_files    writes [{path, content}] -> (nothing more). Each as write_file, in order,
+///                 in one round trip; the first refused write ends the request with
+///                 "write N of M: <its error>" (the writes before it stay done).
 ///  fio            job (job-file text), args [string]?, env {string:string}?,
 ///                 sample_interval_ms int? (0/absent: no sampling)
 ///                 -> exit_code, timed_out, output (fio's --output file: the JSON),
@@ -54,6 +57,7 @@ inline constexpr std::string_view kOpHello = "hello";
 inline constexpr std::string_view kOpExec = "exec";
 inline constexpr std::string_view kOpReadFiles = "read_files";
 inline constexpr std::string_view kOpWriteFile = "write_file";
+inline constexpr std::string_view kOpWriteFiles = "write_files";
 inline constexpr std::string_view kOpFio = "fio";
 inline constexpr std::string_view kOpSampleMemory = "sample_memory";
 inline constexpr std::string_view kOpReadBlocks = "read_blocks";

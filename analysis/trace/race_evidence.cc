@@ -122,7 +122,11 @@ class EvidenceBuilder {
     ReadMiss read = found->second;
     looking_up_.erase(found);
     ++misses_ending_[{read.range.begin, read.range.end}];  // its request_end is still to come
-    if (event.hit || event.bypass) return;
+    if (event.hit) return;
+    if (event.bypass) {
+      if (read.range.overlaps(options_.write_range)) ++evidence_.bypassed_read_misses;
+      return;
+    }
     read.completed_ns = event.t_ns;
     misses_.push_back(read);
     awaiting_insert_.add(read.range.begin, read.range.end - read.range.begin, misses_.size() - 1);

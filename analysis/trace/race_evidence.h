@@ -74,7 +74,10 @@ struct RaceEvidence {
   std::vector<BypassWrite> bypass_writes;  ///< overlapping the write range
   std::map<std::string, std::uint64_t> bypass_by_reason;
   std::vector<ReadMiss> read_misses;  ///< overlapping the write range
-  std::uint64_t reads = 0;            ///< every read request in the trace
+  /// Read misses overlapping the write range that bcache bypassed (read from the backing
+  /// device, never inserted: they cannot race). Congestion bypasses readers too.
+  std::uint64_t bypassed_read_misses = 0;
+  std::uint64_t reads = 0;  ///< every read request in the trace
   std::uint64_t race_windows = 0;
   std::uint64_t stale_inserts = 0;
   /// Race windows whose insert was attempted but never landed (bcache's collision check).

@@ -202,6 +202,7 @@ TEST(RaceEvidence, ABypassedReadEndingDoesNotEndAnotherReadOfTheSameBlock) {
   ASSERT_EQ(evidence.read_misses.size(), 1u);
   EXPECT_EQ(evidence.read_misses[0].issued_ns, 201u);
   EXPECT_EQ(evidence.race_windows, 1u);
+  EXPECT_EQ(evidence.bypassed_read_misses, 1u);  // counted apart: it could not race
 }
 
 TEST(RaceEvidence, OfTwoMissesOnOneBlockTheNewerPlaceholderOwnsTheInsert) {

@@ -56,6 +56,7 @@ Expected<Json> Agent::run_op(std::string_view op, const Json& request) {
   if (op == protocol::kOpExec) return handle_exec(system_, request);
   if (op == protocol::kOpReadFiles) return handle_read_files(system_, request);
   if (op == protocol::kOpWriteFile) return handle_write_file(system_, request);
+  if (op == protocol::kOpWriteFiles) return handle_write_files(system_, request);
   if (op == protocol::kOpFio) return fio_.handle(request);
   if (op == protocol::kOpSampleMemory) return sample_memory(system_);
   if (op == protocol::kOpReadBlocks) return handle_read_blocks(system_, request);

@@ -141,6 +141,27 @@ TEST_F(AgentTest, WriteFileNeedsPathAndContent) {
   EXPECT_TRUE(system_.writes.empty());
 }
 
+TEST_F(AgentTest, WriteFilesWritesInOrderAndStopsAtTheFirstRefusal) {
+  system_.refused_writes["/t/b"] = EINVAL;
+  const Json response = send({{"op", "write_files"},
+                              {"writes",
+                               {{{"path", "/t/a"}, {"content", "0"}},
+                                {{"path", "/t/b"}, {"content", "x"}},
+                                {{"path", "/t/c"}, {"content", "1"}}}}});
+  EXPECT_EQ(response["ok"], false);
+  EXPECT_EQ(response["error"], "write 2 of 3: write \"x\" to /t/b: Invalid argument");
+  EXPECT_EQ(system_.writes, (std::vector<std::string>{"/t/a=0", "/t/b=x"}));  // /t/c never tried
+}
+
+TEST_F(AgentTest, WriteFilesNeedsANonEmptyListOfPathsAndContents) {
+  const std::string shape = "field 'writes' must be a non-empty array of {\"path\": string, \"content\": string}";
+  EXPECT_EQ(send({{"op", "write_files"}})["error"], "missing field 'writes'");
+  EXPECT_EQ(send({{"op", "write_files"}, {"writes", Json::array()}})["error"], shape);
+  EXPECT_EQ(send({{"op", "write_files"}, {"writes", {{{"path", "/t/a"}}}}})["error"], shape);
+  EXPECT_EQ(send({{"op", "write_files"}, {"writes", {{{"path", "/t/a"}, {"content", 1}}}}})["error"], shape);
+  EXPECT_TRUE(system_.writes.empty());
+}
+
 TEST_F(AgentTest, ReadFilesSeparatesContentsFromErrors) {
   system_.files["/proc/version"] = "Linux 6.1\n";
   const Json response = send({{"op", "read_files"}, {"paths", {"/proc/version", "/missing"}}});

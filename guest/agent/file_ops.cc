@@ -1,5 +1,7 @@
 #include "guest/agent/file_ops.h"
 
+#include <algorithm>
+
 #include "guest/agent/request_fields.h"
 #include "protocol/base64.h"
 
@@ -30,6 +32,27 @@ Expected<protocol::Json> handle_write_file(GuestSystem& system, const protocol::
   if (!content) return content.error();
   auto written = system.write_file(path.value(), content.value());
   if (!written) return written.error();
+  return protocol::Json::object();
+}
+
+Expected<protocol::Json> handle_write_files(GuestSystem& system, const protocol::Json& request) {
+  const auto writes = request.find("writes");
+  if (writes == request.end() || writes->is_null()) return fail("missing field 'writes'");
+  const auto well_formed = [](const protocol::Json& write) {
+    return write.is_object() && write.contains("path") && write["path"].is_string() && write.contains("content") &&
+           write["content"].is_string();
+  };
+  if (!writes->is_array() || writes->empty() || !std::all_of(writes->begin(), writes->end(), well_formed)) {
+    return fail("field 'writes' must be a non-empty array of {\"path\": string, \"content\": string}");
+  }
+  for (std::size_t i = 0; i < writes->size(); ++i) {
+    const protocol::Json& write = (*writes)[i];
+    auto written = system.write_file(write["path"].get<std::string>(), write["content"].get<std::string>());
+    if (!written) {
+      return fail("write " + std::to_string(i + 1) + " of " + std::to_string(writes->size()) + ": " +
+                  written.error().message);
+    }
+  }
   return protocol::Json::object();
 }
 

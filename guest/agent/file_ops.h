@@ -1,5 +1,5 @@
 #pragma once
-/// The "read_files", "write_file" and "read_pipes" ops.
+/// The "read_files", "write_file", "write_files" and "read_pipes" ops.
 
 #include "base/expected.h"
 #include "guest/agent/guest_system.h"
@@ -15,6 +15,11 @@ Expected<protocol::Json> handle_read_files(GuestSystem& system, const protocol::
 /// Writes request.content to request.path with one write(2), adding no newline. A write
 /// the kernel refuses fails, naming the path, the value and strerror.
 Expected<protocol::Json> handle_write_file(GuestSystem& system, const protocol::Json& request);
+
+/// Writes request.writes ([{path, content}], non-empty) in order, each as handle_write_file
+/// does; stops at the first write the kernel refuses, failing with "write N of M: " and
+/// that write's error. Writes before it stay done.
+Expected<protocol::Json> handle_write_files(GuestSystem& system, const protocol::Json& request);
 
 /// Reads every path of request.paths with GuestSystem::read_available (request.chunk_bytes,
 /// default 4096; request.max_bytes per path, default 256 MiB): {"data_base64": {path:

@@ -41,10 +41,13 @@ void put_race_evidence(Json& json, const RaceEvidenceResult& evidence) {
   json["read_misses"] = evidence.read_misses;
   json["race_windows"] = evidence.race_windows;
   json["stale_inserts"] = evidence.stale_inserts;
-  json["race_evidence"] = {
-      {"trace_events", evidence.trace_events},         {"lost_events", evidence.lost_events},
-      {"writer_writes", evidence.writer_writes},       {"insert_collisions", evidence.insert_collisions},
-      {"min_race_windows", evidence.min_race_windows}, {"stale_blocks_explained", evidence.stale_blocks_explained}};
+  json["race_evidence"] = {{"trace_events", evidence.trace_events},
+                           {"lost_events", evidence.lost_events},
+                           {"writer_writes", evidence.writer_writes},
+                           {"insert_collisions", evidence.insert_collisions},
+                           {"min_race_windows", evidence.min_race_windows},
+                           {"stale_blocks_explained", evidence.stale_blocks_explained},
+                           {"bypassed_read_misses", evidence.bypassed_read_misses}};
   if (!json.contains("stale_examples")) return;
   for (auto& example : json["stale_examples"]) {
     const auto found = evidence.explanations.find(example.value("offset", std::uint64_t{0}));

@@ -47,6 +47,7 @@ struct RaceEvidenceResult {
   std::uint64_t bypass_writes = 0;
   std::map<std::string, std::uint64_t> bypass_by_reason;  ///< sequential, congested, writearound, other
   std::uint64_t read_misses = 0;                          ///< in the written range
+  std::uint64_t bypassed_read_misses = 0;                 ///< in the written range, never inserted
   std::uint64_t race_windows = 0;
   std::uint64_t stale_inserts = 0;
   std::uint64_t insert_collisions = 0;  ///< windows whose insert bcache's collision check dropped

@@ -120,25 +120,31 @@ class PowerCutCycle {
   /// The trace of the race up to the cut: how many windows the cut can have caught open.
   void weigh_evidence(PowerCutResult& cut) { cut.race_evidence = race_evidence(steps_, context_.scenario, nullptr); }
 
-  /// Why a cut with no wrong data still proves nothing ("" when it does): events lost, no
-  /// acknowledged write, or for a race scenario no race window opened before the cut (for
-  /// a control: any window opened).
-  std::string cut_not_exercised(const PowerCutResult& cut) const {
-    if (!cut.race_evidence) return "not exercised: no race evidence (" + steps_.race_trace_error() + ")";
-    const auto& evidence = *cut.race_evidence;
-    if (evidence.lost_events > 0)
-      return "the trace lost " + std::to_string(evidence.lost_events) + " bcache events before the cut";
-    if (cut.verification->acknowledged_writes == 0)
-      return "not exercised: the cut came before the writer's first acknowledged write";
-    const bool control = context_.scenario.expected_stale == ExpectedStale::kNone;
-    if (control && evidence.race_windows > 0) {
-      return "the control opened " + std::to_string(evidence.race_windows) +
-             " race windows before the cut: it does not control anything";
+  /// A cut with no wrong data: PASS only when it proves something. ERROR when events were
+  /// lost, no write was acknowledged, a control opened a race window, or a race scenario
+  /// opened none before the cut (SKIP for that last one when the scenario says
+  /// not_exercised = "skip").
+  void judge_clean_cut(PowerCutResult& cut) const {
+    cut.status = Status::kError;
+    if (!cut.race_evidence) {
+      cut.reason = "not exercised: no race evidence (" + steps_.race_trace_error() + ")";
+      return;
     }
-    if (!control && evidence.race_windows == 0)
-      return "not exercised: no race window opened before the cut (" + std::to_string(evidence.bypass_writes) +
-             " bypass writes, " + std::to_string(evidence.read_misses) + " read misses in the written range)";
-    return "";
+    const auto& evidence = *cut.race_evidence;
+    const bool control = context_.scenario.expected_stale == ExpectedStale::kNone;
+    if (evidence.lost_events > 0) {
+      cut.reason = "the trace lost " + std::to_string(evidence.lost_events) + " bcache events before the cut";
+    } else if (cut.verification->acknowledged_writes == 0) {
+      cut.reason = "not exercised: the cut came before the writer's first acknowledged write";
+    } else if (control && evidence.race_windows > 0) {
+      cut.reason = "the control opened " + std::to_string(evidence.race_windows) +
+                   " race windows before the cut: it does not control anything";
+    } else if (!control && evidence.race_windows == 0) {
+      cut.reason = "not exercised: no race window opened before the cut (" + evidence_counts(evidence) + ")";
+      if (context_.scenario.skip_when_not_exercised) cut.status = Status::kSkip;
+    } else {
+      cut.status = Status::kPass;
+    }
   }
 
   void cut_power() {
@@ -181,8 +187,7 @@ class PowerCutCycle {
     cut.status = problems.empty() ? Status::kPass : Status::kFail;
     cut.reason = problems;
     if (!problems.empty()) return;
-    cut.reason = cut_not_exercised(cut);
-    if (!cut.reason.empty()) cut.status = Status::kError;
+    judge_clean_cut(cut);
   }
 
   std::string console(const char* session) const {

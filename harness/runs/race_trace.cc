@@ -18,67 +18,67 @@ std::string cpu_file(unsigned cpu, const char* file) {
 
 }  // namespace
 
-Expected<void> RaceTrace::write(const std::string& file, const std::string& value) {
-  auto written = agent_.write_file(tracefs(file), value);
-  if (!written) return fail("tracing: " + written.error().message);
-  return outcome::success();
-}
-
 Expected<void> RaceTrace::start(std::size_t buffer_kib_per_cpu) {
-  std::vector<std::string> paths = {tracefs("events/header_page")};
+  const std::string release_path = "/proc/sys/kernel/osrelease";
+  std::vector<std::string> paths = {tracefs("events/header_page"), release_path};
   for (const auto event : analysis::kBcacheTraceEvents) paths.push_back(event_file(event, "format"));
+  for (unsigned cpu = 0; cpu < kMaxTracedCpus; ++cpu) paths.push_back(cpu_file(cpu, "stats"));
   auto files = agent_.read_existing_files(paths);
   if (!files) return fail("tracing: " + files.error().message);
-  for (const auto& path : paths) {
-    if (!files.value().contains(path)) {
-      return fail("tracing: the guest kernel has no " + path +
+  for (std::size_t i = 0; i < 2 + analysis::kBcacheTraceEvents.size(); ++i) {
+    if (!files.value().contains(paths[i])) {
+      return fail("tracing: the guest kernel has no " + paths[i] +
                   " (tracefs not mounted, or a kernel built without bcache's tracepoints)");
     }
   }
+  cpus_ = 0;
+  while (cpus_ < kMaxTracedCpus && files.value().contains(cpu_file(cpus_, "stats"))) ++cpus_;
+  if (cpus_ == 0) return fail("tracing: no " + cpu_file(0, "stats") + " in the guest");
   layouts_ = {};
   layouts_.header_page = files.value()[paths[0]];
+  layouts_.kernel_release = std::string(trim(files.value()[release_path]));
   for (const auto event : analysis::kBcacheTraceEvents)
     layouts_.formats[std::string(event)] = files.value()[event_file(event, "format")];
   layouts_.clock = "mono";
-  for (const auto& [file, value] :
-       std::vector<std::pair<std::string, std::string>>{{"tracing_on", "0"},
-                                                        {"events/enable", "0"},
-                                                        {"trace", ""},
-                                                        {"buffer_size_kb", std::to_string(buffer_kib_per_cpu)},
-                                                        {"trace_clock", layouts_.clock},
-                                                        {"options/overwrite", "0"}}) {
-    if (auto done = write(file, value); !done) return done;
-  }
+  auto done = agent_.write_files(start_writes(buffer_kib_per_cpu));
+  if (!done) return fail("tracing: " + done.error().message);
+  return outcome::success();
+}
+
+std::vector<std::pair<std::string, std::string>> RaceTrace::start_writes(std::size_t buffer_kib_per_cpu) const {
+  std::vector<std::pair<std::string, std::string>> writes = {
+      {tracefs("tracing_on"), "0"},
+      {tracefs("trace"), ""},
+      {tracefs("buffer_size_kb"), std::to_string(buffer_kib_per_cpu)},
+      {tracefs("trace_clock"), layouts_.clock},
+      {tracefs("options/overwrite"), "0"},
+      // With record-cmd on (the default), enabling any event also hooks sched_switch to
+      // remember task names: live-patching __schedule, which under TCG crashed a 6.12 guest
+      // ("Oops: int3" in __schedule). The host needs only PIDs.
+      {tracefs("options/record-cmd"), "0"}};
   for (const auto event : analysis::kBcacheTraceEvents) {
     // A fresh guest's events have no filter; only the filtered ones are written.
-    if (const auto filter = analysis::kBcacheTraceFilters.find(event); filter != analysis::kBcacheTraceFilters.end()) {
-      if (auto done = write("events/" + std::string(event) + "/filter", std::string(filter->second)); !done)
-        return done;
-    }
-    if (auto done = write("events/" + std::string(event) + "/enable", "1"); !done) return done;
+    if (const auto filter = analysis::kBcacheTraceFilters.find(event); filter != analysis::kBcacheTraceFilters.end())
+      writes.emplace_back(event_file(event, "filter"), std::string(filter->second));
+    writes.emplace_back(event_file(event, "enable"), "1");
   }
-  return write("tracing_on", "1");
+  writes.emplace_back(tracefs("tracing_on"), "1");  // last, after every event is enabled
+  return writes;
 }
 
 Expected<analysis::TraceCapture> RaceTrace::stop() {
-  if (auto done = write("tracing_on", "0"); !done) return done.error();
-  std::vector<std::string> stats_paths;
-  for (unsigned cpu = 0; cpu < kMaxTracedCpus; ++cpu) stats_paths.push_back(cpu_file(cpu, "stats"));
-  auto stats = agent_.read_existing_files(stats_paths);
-  if (!stats) return fail("tracing: " + stats.error().message);
+  // The events stay enabled: disabling them would patch bcache's code again while it runs.
+  if (auto off = agent_.write_file(tracefs("tracing_on"), "0"); !off) return fail("tracing: " + off.error().message);
+  std::vector<std::string> paths;
+  for (unsigned cpu = 0; cpu < cpus_; ++cpu) paths.push_back(cpu_file(cpu, "stats"));
+  for (unsigned cpu = 0; cpu < cpus_; ++cpu) paths.push_back(cpu_file(cpu, "trace_pipe_raw"));
+  auto read = agent_.read_pipes(paths);
+  if (!read) return fail("tracing: " + read.error().message);
   analysis::TraceCapture capture = layouts_;
-  std::vector<std::string> pipes;
-  for (unsigned cpu = 0; cpu < kMaxTracedCpus && stats.value().contains(stats_paths[cpu]); ++cpu) {
-    capture.cpu_stats.push_back(stats.value()[stats_paths[cpu]]);
-    pipes.push_back(cpu_file(cpu, "trace_pipe_raw"));
+  for (unsigned cpu = 0; cpu < cpus_; ++cpu) {
+    capture.cpu_stats.push_back(read.value()[paths[cpu]]);
+    capture.cpu_raw.push_back(read.value()[paths[cpus_ + cpu]]);
   }
-  if (pipes.empty()) return fail("tracing: no " + stats_paths[0] + " in the guest");
-  auto raw = agent_.read_pipes(pipes);
-  if (!raw) return fail("tracing: " + raw.error().message);
-  for (const auto& pipe : pipes) capture.cpu_raw.push_back(raw.value()[pipe]);
-  if (auto done = write("events/enable", "0"); !done) return done.error();
-  auto release = agent_.kernel_release();
-  if (release) capture.kernel_release = release.value();
   return capture;
 }
 

@@ -4,11 +4,16 @@
 ///
 /// start() clears the ring buffer, sizes it per CPU, selects the cross-CPU "mono" clock,
 /// turns overwriting off (a full buffer drops new events and counts them, never silently
-/// replaces old ones), enables exactly the events of kBcacheTraceEvents and turns tracing
-/// on. stop() turns it off and moves the raw pages, the loss counters and the event layouts
-/// to the host: one base64 blob per CPU, not one message per event.
+/// replaces old ones) and task-name recording off, enables the events of
+/// kBcacheTraceEvents and turns tracing on: two agent round trips. stop() turns tracing off
+/// (the events stay enabled, so no code is patched while bcache runs) and moves the raw
+/// pages, the loss counters and the event layouts to the host: one base64 blob per CPU,
+/// not one message per event; two round trips.
 
 #include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "analysis/trace/trace_capture.h"
 #include "base/expected.h"
@@ -20,8 +25,9 @@ namespace bh {
 inline constexpr const char* kGuestTracefs = "/sys/kernel/tracing";
 
 /// Ring-buffer size per guest CPU: a 16 MiB race region under TCG writes 3-6 MiB of bcache
-/// events in all (measured, README "Race evidence"); loss is checked, never assumed.
-inline constexpr std::size_t kTraceBufferKibPerCpu = 16384;
+/// events in all, at most about 3 MiB on one CPU (measured, docs/race-evidence.md); loss is
+/// checked, never assumed. Every KiB is allocated when tracing starts, so no more.
+inline constexpr std::size_t kTraceBufferKibPerCpu = 8192;
 
 /// The most CPUs a guest's tracefs is searched for.
 inline constexpr unsigned kMaxTracedCpus = 64;
@@ -38,10 +44,12 @@ class RaceTrace {
   Expected<analysis::TraceCapture> stop();
 
  private:
-  Expected<void> write(const std::string& file, const std::string& value);
+  /// start()'s tracefs writes, in order, as one agent request.
+  std::vector<std::pair<std::string, std::string>> start_writes(std::size_t buffer_kib_per_cpu) const;
 
   GuestAgent& agent_;
   analysis::TraceCapture layouts_;
+  unsigned cpus_ = 0;  ///< guest CPUs with a per_cpu directory
 };
 
 }  // namespace bh

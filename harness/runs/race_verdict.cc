@@ -103,6 +103,7 @@ RaceEvidenceResult summarize_race_evidence(const TracedRace& traced, const Scena
   result.bypass_writes = evidence.bypass_writes.size();
   result.bypass_by_reason = evidence.bypass_by_reason;
   result.read_misses = evidence.read_misses.size();
+  result.bypassed_read_misses = evidence.bypassed_read_misses;
   result.race_windows = evidence.race_windows;
   result.stale_inserts = evidence.stale_inserts;
   result.insert_collisions = evidence.insert_collisions;
@@ -121,6 +122,16 @@ RaceEvidenceResult summarize_race_evidence(const TracedRace& traced, const Scena
   return result;
 }
 
+std::string evidence_counts(const RaceEvidenceResult& evidence) {
+  std::string text = std::to_string(evidence.bypass_writes) + " of " + std::to_string(evidence.writer_writes) +
+                     " writer writes bypassed";
+  for (const auto& [reason, count] : evidence.bypass_by_reason) text += ", " + std::to_string(count) + " " + reason;
+  text += "; " + std::to_string(evidence.read_misses) + " read misses in the written range";
+  if (evidence.bypassed_read_misses > 0)
+    text += ", " + std::to_string(evidence.bypassed_read_misses) + " more bypassed (never inserted)";
+  return text;
+}
+
 std::string not_exercised_reason(const RaceEvidenceResult& evidence) {
   if (evidence.race_windows >= evidence.min_race_windows && evidence.race_windows > 0) return "";
   if (evidence.bypass_writes == 0) {
@@ -129,13 +140,12 @@ std::string not_exercised_reason(const RaceEvidenceResult& evidence) {
   }
   if (evidence.read_misses == 0) {
     return "not exercised: no read missed the cache in the written range (read_misses 0), so no read could race "
-           "the " +
-           std::to_string(evidence.bypass_writes) + " bypass writes";
+           "the bypass writes (" +
+           evidence_counts(evidence) + ")";
   }
   return "not exercised: " + std::to_string(evidence.race_windows) +
          " race windows (read misses overlapping a bypass write in flight), fewer than min_race_windows " +
-         std::to_string(evidence.min_race_windows) + " (" + std::to_string(evidence.bypass_writes) +
-         " bypass writes, " + std::to_string(evidence.read_misses) + " read misses in the written range)";
+         std::to_string(evidence.min_race_windows) + " (" + evidence_counts(evidence) + ")";
 }
 
 void judge_race_run(RunResult& result, const Scenario& scenario) {
@@ -181,7 +191,10 @@ void judge_race_run(RunResult& result, const Scenario& scenario) {
   }
   result.reason = not_exercised_reason(evidence);
   result.exercised = result.reason.empty();
-  if (*result.exercised) result.status = Status::kPass;
+  if (*result.exercised)
+    result.status = Status::kPass;
+  else if (scenario.skip_when_not_exercised)
+    result.status = Status::kSkip;
 }
 
 }  // namespace bh

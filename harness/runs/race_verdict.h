@@ -55,12 +55,17 @@ nlohmann::json explain_stale_insert(const analysis::ReadMiss& miss, const analys
 /// - wrong data served (stale, lost, torn, misplaced, unrecognised blocks) or an oops: FAIL;
 /// - otherwise, lost trace events: ERROR (the evidence would under-count);
 /// - a race scenario (expected_stale "some") PASSes only with race_windows >= its
-///   min_race_windows, else ERROR "not exercised: " naming the precondition that failed;
+///   min_race_windows, else ERROR "not exercised: " naming the precondition that failed
+///   (SKIP, same reason, for a scenario with not_exercised = "skip");
 /// - a control (expected_stale "none") PASSes only with race_windows == 0, else ERROR.
 void judge_race_run(RunResult& result, const Scenario& scenario);
 
 /// Why a clean race run did not exercise the race ("" when it did): no bypass writes, no
 /// read misses in the written range, or too few overlaps.
 std::string not_exercised_reason(const RaceEvidenceResult& evidence);
+
+/// "B of W writer writes bypassed, N REASON...; M read misses in the written range[, K
+/// more bypassed (never inserted)]": the counts a "not exercised" reason quotes.
+std::string evidence_counts(const RaceEvidenceResult& evidence);
 
 }  // namespace bh

@@ -76,6 +76,30 @@ TEST(JudgeRaceRun, ACleanRaceThatNeverRacedIsAnErrorNamingThePrecondition) {
   EXPECT_NE(few.reason.find("min_race_windows 50"), std::string::npos);
 }
 
+TEST(JudgeRaceRun, AScenarioWhoseBypassNoSettingForcesSkipsWithTheMeasuredCounts) {
+  auto scenario = race_scenario();
+  scenario.skip_when_not_exercised = true;
+  auto counts = evidence(120, 884, 5);
+  counts.bypass_by_reason = {{"congested", 120}};
+  counts.bypassed_read_misses = 23555;
+  auto few = run_with(0, counts);
+  judge_race_run(few, scenario);
+  EXPECT_EQ(few.status, Status::kSkip);
+  EXPECT_EQ(few.exercised, false);
+  EXPECT_EQ(few.reason,
+            "not exercised: 5 race windows (read misses overlapping a bypass write in flight), fewer than "
+            "min_race_windows 50 (120 of 128 writer writes bypassed, 120 congested; 884 read misses in the written "
+            "range, 23555 more bypassed (never inserted))");
+  auto stale = run_with(4, counts);  // stale data is a finding whatever the scenario says
+  judge_race_run(stale, scenario);
+  EXPECT_EQ(stale.status, Status::kFail);
+  auto lost = counts;
+  lost.lost_events = 3;
+  auto lossy = run_with(0, lost);  // a harness problem is never skipped
+  judge_race_run(lossy, scenario);
+  EXPECT_EQ(lossy.status, Status::kError);
+}
+
 TEST(JudgeRaceRun, LostTraceEventsMakeACleanRunAnError) {
   auto lost = evidence(128, 900, 412);
   lost.lost_events = 3;

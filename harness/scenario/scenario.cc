@@ -214,6 +214,19 @@ Expected<void> read_min_race_windows(const Context& ctx, const toml::table& root
   return outcome::success();
 }
 
+Expected<void> read_not_exercised(const Context& ctx, const toml::table& root, Scenario& scenario) {
+  auto text = read_string(ctx, root, "", "not_exercised");
+  if (!text) return text.error();
+  if (!text.value()) return outcome::success();
+  const toml::node* node = root.get("not_exercised");
+  if (scenario.kind != ScenarioKind::kRace)
+    return fail(ctx.at(node->source(), "not_exercised", "only race scenarios have race windows to count"));
+  if (*text.value() != "error" && *text.value() != "skip")
+    return fail(ctx.at(node->source(), "not_exercised", "'" + *text.value() + "' is not one of error|skip"));
+  scenario.skip_when_not_exercised = *text.value() == "skip";
+  return outcome::success();
+}
+
 Expected<fs::path> read_job(const Context& ctx, const toml::table& root, std::string_view key) {
   auto text = require_string(ctx, root, key);
   if (!text) return text.error();
@@ -377,7 +390,7 @@ Expected<void> read_top_level(const Context& ctx, const toml::table& root, Scena
   auto known =
       check_known_keys(ctx, root, "",
                        {"description", "kind", "expected_stale", "requires", "race_timeout_s", "min_race_windows",
-                        "fill_job", "race_job", "perf_job", "perf", "region", "bcache", "variants"});
+                        "not_exercised", "fill_job", "race_job", "perf_job", "perf", "region", "bcache", "variants"});
   if (!known) return known;
   for (auto key : {"region", "bcache", "variants", "perf"}) {
     if (auto table = check_is_table(ctx, root, key); !table) return table;
@@ -385,7 +398,7 @@ Expected<void> read_top_level(const Context& ctx, const toml::table& root, Scena
   auto description = require_string(ctx, root, "description");
   if (!description) return description.error();
   scenario.description = description.value();
-  for (auto step : {read_kind, read_requires, read_timeout, read_min_race_windows}) {
+  for (auto step : {read_kind, read_requires, read_timeout, read_min_race_windows, read_not_exercised}) {
     if (auto read = step(ctx, root, scenario); !read) return read;
   }
   auto fill = read_job(ctx, root, "fill_job");

@@ -83,6 +83,12 @@ struct Scenario {
   /// analysis/trace/race_evidence.h) a run with no stale block needs to PASS; fewer is an
   /// ERROR "not exercised". TOML key `min_race_windows`.
   std::uint64_t min_race_windows = kDefaultMinRaceWindows;
+  /// Race scenarios: what a clean run below min_race_windows is. ERROR (the default: the
+  /// scenario's settings force the bypass, so too few windows means something broke) or
+  /// SKIP (a scenario whose bypass the kernel decides from measured latency, which no
+  /// setting forces), with the same "not exercised: ..." reason. Never PASS. TOML key
+  /// `not_exercised = "error" | "skip"`.
+  bool skip_when_not_exercised = false;
   std::vector<ScenarioVariant> variants;  ///< every variant the file defines
 
   /// "NAME" or "NAME:VARIANT".

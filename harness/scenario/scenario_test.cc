@@ -107,6 +107,20 @@ TEST(LoadScenario, MinRaceWindowsDefaultsAndIsReadForRaceScenariosOnly) {
               AllOf(HasSubstr("control-min-windows.toml:3: key 'min_race_windows'"), HasSubstr("only race scenarios")));
 }
 
+TEST(LoadScenario, NotExercisedIsAnErrorUnlessARaceScenarioAsksForSkip) {
+  auto shipped = resolve_scenario("race-seq-bypass", kJobsDir);
+  ASSERT_TRUE(shipped) << shipped.error().message;
+  EXPECT_FALSE(shipped.value().skip_when_not_exercised);
+  auto congestion = resolve_scenario("race-congestion", kJobsDir);
+  ASSERT_TRUE(congestion) << congestion.error().message;
+  EXPECT_TRUE(congestion.value().skip_when_not_exercised);
+  EXPECT_THAT(
+      load_error("race-not-exercised-bad.toml"),
+      AllOf(HasSubstr("race-not-exercised-bad.toml:3: key 'not_exercised'"), HasSubstr("not one of error|skip")));
+  EXPECT_THAT(load_error("control-not-exercised.toml"),
+              AllOf(HasSubstr("control-not-exercised.toml:3: key 'not_exercised'"), HasSubstr("only race scenarios")));
+}
+
 TEST(LoadScenario, AppliesTheSelectedVariantAfterTheBase) {
   auto slow = load_scenario_file(kFixtures / "minimal.toml", "slow");
   ASSERT_TRUE(slow) << slow.error().message;

@@ -7,6 +7,16 @@
 namespace bh::testing {
 using protocol::Json;
 
+std::string FakeGuest::write(const std::string& path, const std::string& value) {
+  if (!write_hook) {
+    files[path] = value;
+    return "";
+  }
+  if (auto refusal = write_hook(path, value); !refusal.empty())
+    return "write \"" + value + "\" to " + path + ": " + refusal;
+  return "";
+}
+
 Expected<Json> FakeGuest::call(std::string_view op, Json fields, std::chrono::milliseconds) {
   fields["op"] = op;
   requests.push_back(fields);
@@ -29,14 +39,18 @@ Expected<Json> FakeGuest::call(std::string_view op, Json fields, std::chrono::mi
     return Json{{"ok", true}, {"files", found}, {"errors", errors}};
   }
   if (op == protocol::kOpWriteFile) {
-    const auto path = fields["path"].get<std::string>();
-    const auto value = fields["content"].get<std::string>();
-    if (write_hook) {
-      if (auto refusal = write_hook(path, value); !refusal.empty()) {
-        return fail("guest agent: write_file: write \"" + value + "\" to " + path + ": " + refusal);
+    if (auto refusal = write(fields["path"].get<std::string>(), fields["content"].get<std::string>()); !refusal.empty())
+      return fail("guest agent: write_file: " + refusal);
+    return Json{{"ok", true}};
+  }
+  if (op == protocol::kOpWriteFiles) {
+    const auto& writes = fields["writes"];
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+      if (auto refusal = write(writes[i]["path"].get<std::string>(), writes[i]["content"].get<std::string>());
+          !refusal.empty()) {
+        return fail("guest agent: write_files: write " + std::to_string(i + 1) + " of " +
+                    std::to_string(writes.size()) + ": " + refusal);
       }
-    } else {
-      files[path] = value;
     }
     return Json{{"ok", true}};
   }

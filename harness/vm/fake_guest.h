@@ -16,7 +16,7 @@ class FakeGuest : public GuestChannel {
  public:
   /// Answers exec requests: argv -> response fields (exit_code, stdout, stderr...).
   using ExecHandler = std::function<protocol::Json(const std::vector<std::string>&)>;
-  /// Called on write_file; may change other files (as sysfs does). Return an error text to
+  /// Called on write_file and each of write_files; may change other files (as sysfs does). Return an error text to
   /// refuse the write.
   using WriteHook = std::function<std::string(const std::string& path, const std::string& value)>;
 
@@ -29,6 +29,10 @@ class FakeGuest : public GuestChannel {
   std::vector<std::vector<std::string>> exec_log;
 
   Expected<protocol::Json> call(std::string_view op, protocol::Json fields, std::chrono::milliseconds timeout) override;
+
+ private:
+  /// One write through write_hook (or into files); the refusal text, "" when written.
+  std::string write(const std::string& path, const std::string& value);
 };
 
 }  // namespace bh::testing

@@ -56,6 +56,14 @@ Expected<void> GuestAgent::write_file(const std::string& path, const std::string
   return outcome::success();
 }
 
+Expected<void> GuestAgent::write_files(const std::vector<std::pair<std::string, std::string>>& writes) {
+  Json list = Json::array();
+  for (const auto& [path, content] : writes) list.push_back({{"path", path}, {"content", content}});
+  auto response = channel_.call(protocol::kOpWriteFiles, {{"writes", std::move(list)}}, 30s);
+  if (!response) return response.error();
+  return outcome::success();
+}
+
 Expected<GuestFioResult> GuestAgent::fio(const std::string& job_text, const std::vector<std::string>& args,
                                          const std::map<std::string, std::string>& env,
                                          std::chrono::milliseconds timeout, const FioRunOptions& options) {

@@ -60,6 +60,9 @@ class GuestAgent {
   Expected<std::map<std::string, std::string>> read_existing_files(const std::vector<std::string>& paths);
   /// One write(2) of `content` to `path` (sysfs semantics).
   Expected<void> write_file(const std::string& path, const std::string& content);
+  /// Each (path, content) written as write_file does, in order, in one round trip; fails at
+  /// the first refused write, naming it ("write N of M: ..."), the earlier ones done.
+  Expected<void> write_files(const std::vector<std::pair<std::string, std::string>>& writes);
   /// Runs a fio job file (text) in the guest.
   Expected<GuestFioResult> fio(const std::string& job_text, const std::vector<std::string>& args,
                                const std::map<std::string, std::string>& env, std::chrono::milliseconds timeout,
