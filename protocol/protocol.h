@@ -37,6 +37,9 @@
 ///                 read O_NONBLOCK until EOF or EAGAIN, in chunk_bytes reads (tracefs'
 ///                 trace_pipe_raw hands out one ring-buffer page per read); what is read is
 ///                 consumed. Any path that cannot be read fails the request, naming it.
+///                 With compression "lz4": -> compression "lz4", data_lz4_base64 {path:
+///                 base64 of one LZ4 block of the bytes (protocol/lz4_block.h)}, raw_bytes
+///                 {path: size before compression}.
 ///  poweroff       -> (nothing more); the agent answers first, then syncs and powers off.
 /// Every request's timeout_ms bounds the work in the guest; the host adds a margin and
 /// never waits longer for the answer.

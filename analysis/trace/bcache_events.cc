@@ -4,8 +4,8 @@
 #include <map>
 #include <optional>
 
+#include "analysis/trace/capture_records.h"
 #include "analysis/trace/event_format.h"
-#include "analysis/trace/ring_buffer.h"
 
 namespace bh::analysis {
 namespace {
@@ -109,24 +109,9 @@ Expected<BcacheEvent> decode(const EventLayout& layout, const TraceRecord& recor
   return event;
 }
 
-/// "cpuN: 3 overrun, 2 dropped events" for whatever this CPU lost; "" when nothing.
-std::string loss_text(unsigned cpu, const TraceLoss& loss, std::uint64_t missed_pages) {
-  std::string text;
-  auto add = [&](std::uint64_t count, const char* what) {
-    if (count > 0) text += (text.empty() ? "" : ", ") + std::to_string(count) + " " + what;
-  };
-  add(loss.overrun, "overrun");
-  add(loss.commit_overrun, "commit overrun");
-  add(loss.dropped_events, "dropped events");
-  add(missed_pages, "pages flagged with missed events");
-  return text.empty() ? "" : "cpu" + std::to_string(cpu) + ": " + text;
-}
-
 }  // namespace
 
 Expected<BcacheTrace> decode_bcache_trace(const TraceCapture& capture) {
-  auto header = parse_header_page(capture.header_page);
-  if (!header) return fail("events/header_page: " + header.error().message);
   std::map<std::uint16_t, EventLayout> layouts;
   for (const auto event : kBcacheTraceEvents) {
     const auto text = capture.formats.find(std::string(event));
@@ -136,32 +121,21 @@ Expected<BcacheTrace> decode_bcache_trace(const TraceCapture& capture) {
     const auto id = layout.value().format.id;
     layouts.emplace(id, std::move(layout).value());
   }
+  auto contents = read_capture_records(capture);
+  if (!contents) return contents.error();
   BcacheTrace trace;
-  for (unsigned cpu = 0; cpu < capture.cpu_raw.size(); ++cpu) {
-    auto contents = parse_ring_buffer(capture.cpu_raw[cpu], header.value(), cpu);
-    if (!contents) return fail("cpu" + std::to_string(cpu) + " trace: " + contents.error().message);
-    TraceLoss loss;
-    if (cpu < capture.cpu_stats.size()) {
-      auto parsed = parse_cpu_stats(capture.cpu_stats[cpu]);
-      if (!parsed) return fail("cpu" + std::to_string(cpu) + ": " + parsed.error().message);
-      loss = parsed.value();
-    } else {
-      return fail("cpu" + std::to_string(cpu) + ": no ring-buffer stats were captured");
-    }
-    const auto missed_pages = contents.value().pages_with_missed_events;
-    trace.lost_events += loss.total() + std::max(missed_pages, contents.value().missed_events);
-    if (const auto text = loss_text(cpu, loss, missed_pages); !text.empty())
-      trace.loss_detail += (trace.loss_detail.empty() ? "" : "; ") + text;
-    for (const auto& record : contents.value().records) {
-      ++trace.records;
-      auto id = record_event_id(record);
-      if (!id) return fail("cpu" + std::to_string(cpu) + " trace: " + id.error().message);
-      const auto layout = layouts.find(id.value());
-      if (layout == layouts.end()) continue;
-      auto event = decode(layout->second, record);
-      if (!event) return fail("cpu" + std::to_string(cpu) + " trace: " + event.error().message);
-      trace.events.push_back(event.value());
-    }
+  trace.lost_events = contents.value().lost_events;
+  trace.loss_detail = contents.value().loss_detail;
+  for (const auto& record : contents.value().records) {
+    ++trace.records;
+    const auto where = [&] { return "cpu" + std::to_string(record.cpu) + " trace: "; };
+    auto id = record_event_id(record);
+    if (!id) return fail(where() + id.error().message);
+    const auto layout = layouts.find(id.value());
+    if (layout == layouts.end()) continue;
+    auto event = decode(layout->second, record);
+    if (!event) return fail(where() + event.error().message);
+    trace.events.push_back(event.value());
   }
   std::stable_sort(trace.events.begin(), trace.events.end(),
                    [](const BcacheEvent& a, const BcacheEvent& b) { return a.t_ns < b.t_ns; });

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "guest/agent/fake_guest_system.h"
+#include "protocol/base64.h"
+#include "protocol/lz4_block.h"
 
 namespace bh::agent {
 namespace {
@@ -183,6 +185,22 @@ TEST_F(AgentTest, ReadPipesAnswersBase64PerPathAndConsumesIt) {
   ASSERT_EQ(response["ok"], true) << response.dump();
   EXPECT_EQ(response["data_base64"][pipe], "AP8gcGFnZQ==");
   EXPECT_EQ(send({{"op", "read_pipes"}, {"paths", {pipe}}})["data_base64"][pipe], "");
+}
+
+TEST_F(AgentTest, ReadPipesCompressesEachPathAsOneLz4BlockWhenAsked) {
+  const std::string pipe = "/sys/kernel/tracing/per_cpu/cpu1/trace_pipe_raw";
+  const std::string pages(8192, '\x2a');
+  system_.files[pipe] = pages;
+  const Json response = send({{"op", "read_pipes"}, {"paths", {pipe}}, {"compression", "lz4"}});
+  ASSERT_EQ(response["ok"], true) << response.dump();
+  EXPECT_EQ(response["compression"], "lz4");
+  EXPECT_EQ(response["raw_bytes"][pipe], 8192);
+  const auto compressed = protocol::base64_decode(response["data_lz4_base64"][pipe].get<std::string>());
+  ASSERT_TRUE(compressed);
+  EXPECT_LT(compressed.value().size(), 100u);
+  EXPECT_EQ(protocol::lz4_decompress(compressed.value(), 8192).value(), pages);
+  EXPECT_EQ(send({{"op", "read_pipes"}, {"paths", {pipe}}, {"compression", "zip"}})["error"],
+            "field 'compression' must be \"lz4\" or absent, not \"zip\"");
 }
 
 TEST_F(AgentTest, ReadPipesFailsNamingThePathOrField) {

@@ -4,6 +4,7 @@
 
 #include "guest/agent/request_fields.h"
 #include "protocol/base64.h"
+#include "protocol/lz4_block.h"
 
 namespace bh::agent {
 
@@ -64,14 +65,29 @@ Expected<protocol::Json> handle_read_pipes(GuestSystem& system, const protocol::
   auto max_bytes = optional_count(request, "max_bytes", std::int64_t{256} << 20);
   if (!max_bytes) return max_bytes.error();
   if (chunk.value() < 1) return fail("field 'chunk_bytes' must be at least 1");
+  auto compression = optional_string(request, "compression");
+  if (!compression) return compression.error();
+  const bool lz4 = compression.value() == "lz4";
+  if (!lz4 && !compression.value().empty())
+    return fail("field 'compression' must be \"lz4\" or absent, not \"" + compression.value() + "\"");
   protocol::Json data = protocol::Json::object();
+  protocol::Json raw_bytes = protocol::Json::object();
   for (const std::string& path : paths.value()) {
     auto bytes = system.read_available(path, static_cast<std::size_t>(chunk.value()),
                                        static_cast<std::size_t>(max_bytes.value()));
     if (!bytes) return bytes.error();
-    data[path] = protocol::base64_encode(bytes.value());
+    if (!lz4) {
+      data[path] = protocol::base64_encode(bytes.value());
+      continue;
+    }
+    auto compressed = protocol::lz4_compress(bytes.value());
+    if (!compressed) return fail(path + ": " + compressed.error().message);
+    data[path] = protocol::base64_encode(compressed.value());
+    raw_bytes[path] = bytes.value().size();
   }
-  return protocol::Json{{"data_base64", std::move(data)}};
+  if (!lz4) return protocol::Json{{"data_base64", std::move(data)}};
+  return protocol::Json{
+      {"compression", "lz4"}, {"data_lz4_base64", std::move(data)}, {"raw_bytes", std::move(raw_bytes)}};
 }
 
 }  // namespace bh::agent

@@ -23,7 +23,9 @@ Expected<protocol::Json> handle_write_files(GuestSystem& system, const protocol:
 
 /// Reads every path of request.paths with GuestSystem::read_available (request.chunk_bytes,
 /// default 4096; request.max_bytes per path, default 256 MiB): {"data_base64": {path:
-/// base64}}. A path that cannot be read fails the request, naming it.
+/// base64}}; with request.compression "lz4", each path's bytes as one LZ4 block instead:
+/// {"compression": "lz4", "data_lz4_base64": {path: base64}, "raw_bytes": {path: size}}.
+/// A path that cannot be read fails the request, naming it.
 Expected<protocol::Json> handle_read_pipes(GuestSystem& system, const protocol::Json& request);
 
 }  // namespace bh::agent

@@ -18,7 +18,7 @@ std::string cpu_file(unsigned cpu, const char* file) {
 
 }  // namespace
 
-Expected<void> RaceTrace::start(std::size_t buffer_kib_per_cpu) {
+Expected<void> RaceTrace::arm(std::size_t buffer_kib_per_cpu) {
   const std::string release_path = "/proc/sys/kernel/osrelease";
   std::vector<std::string> paths = {tracefs("events/header_page"), release_path};
   for (const auto event : analysis::kBcacheTraceEvents) paths.push_back(event_file(event, "format"));
@@ -40,15 +40,21 @@ Expected<void> RaceTrace::start(std::size_t buffer_kib_per_cpu) {
   for (const auto event : analysis::kBcacheTraceEvents)
     layouts_.formats[std::string(event)] = files.value()[event_file(event, "format")];
   layouts_.clock = "mono";
-  auto done = agent_.write_files(start_writes(buffer_kib_per_cpu));
+  auto done = agent_.write_files(arm_writes(buffer_kib_per_cpu));
   if (!done) return fail("tracing: " + done.error().message);
   return outcome::success();
 }
 
-std::vector<std::pair<std::string, std::string>> RaceTrace::start_writes(std::size_t buffer_kib_per_cpu) const {
+Expected<void> RaceTrace::start() {
+  if (cpus_ == 0) return fail("tracing: started before it was armed");
+  auto done = agent_.write_files({{tracefs("trace"), ""}, {tracefs("tracing_on"), "1"}});
+  if (!done) return fail("tracing: " + done.error().message);
+  return outcome::success();
+}
+
+std::vector<std::pair<std::string, std::string>> RaceTrace::arm_writes(std::size_t buffer_kib_per_cpu) const {
   std::vector<std::pair<std::string, std::string>> writes = {
       {tracefs("tracing_on"), "0"},
-      {tracefs("trace"), ""},
       {tracefs("buffer_size_kb"), std::to_string(buffer_kib_per_cpu)},
       {tracefs("trace_clock"), layouts_.clock},
       {tracefs("options/overwrite"), "0"},
@@ -62,7 +68,6 @@ std::vector<std::pair<std::string, std::string>> RaceTrace::start_writes(std::si
       writes.emplace_back(event_file(event, "filter"), std::string(filter->second));
     writes.emplace_back(event_file(event, "enable"), "1");
   }
-  writes.emplace_back(tracefs("tracing_on"), "1");  // last, after every event is enabled
   return writes;
 }
 

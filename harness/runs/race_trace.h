@@ -2,13 +2,15 @@
 /// Recording bcache's tracepoints in the guest while a race runs, through tracefs
 /// (/sys/kernel/tracing, mounted by the guest's init) and the guest agent.
 ///
-/// start() clears the ring buffer, sizes it per CPU, selects the cross-CPU "mono" clock,
-/// turns overwriting off (a full buffer drops new events and counts them, never silently
-/// replaces old ones) and task-name recording off, enables the events of
-/// kBcacheTraceEvents and turns tracing on: two agent round trips. stop() turns tracing off
-/// (the events stay enabled, so no code is patched while bcache runs) and moves the raw
-/// pages, the loss counters and the event layouts to the host: one base64 blob per CPU,
-/// not one message per event; two round trips.
+/// arm(), before bcache registers any device, sizes the ring buffer per CPU, selects the
+/// cross-CPU "mono" clock, turns overwriting off (a full buffer drops new events and counts
+/// them, never silently replaces old ones) and task-name recording off, and enables the
+/// events of kBcacheTraceEvents with tracing off: two agent round trips. Enabling an event
+/// live-patches the code that fires it, so it happens while no bcache code runs. start()
+/// clears the buffer and turns tracing on: one round trip. stop() turns tracing off (the
+/// events stay enabled, so no code is patched while bcache runs) and moves the raw pages,
+/// the loss counters and the event layouts to the host: one LZ4 block per CPU, not one
+/// message per event; two round trips.
 
 #include <cstddef>
 #include <string>
@@ -36,16 +38,20 @@ class RaceTrace {
  public:
   explicit RaceTrace(GuestAgent& agent) : agent_(agent) {}
 
-  /// Starts recording. Fails naming the tracefs file that could not be read or written
-  /// (a kernel without bcache's tracepoints fails here, naming the first missing format).
-  Expected<void> start(std::size_t buffer_kib_per_cpu = kTraceBufferKibPerCpu);
+  /// Prepares recording without starting it. Fails naming the tracefs file that could not
+  /// be read or written (a kernel without bcache's tracepoints fails here, naming the first
+  /// missing format).
+  Expected<void> arm(std::size_t buffer_kib_per_cpu = kTraceBufferKibPerCpu);
+
+  /// Starts recording into an empty buffer; arm() first.
+  Expected<void> start();
 
   /// Stops recording and returns everything recorded since start().
   Expected<analysis::TraceCapture> stop();
 
  private:
-  /// start()'s tracefs writes, in order, as one agent request.
-  std::vector<std::pair<std::string, std::string>> start_writes(std::size_t buffer_kib_per_cpu) const;
+  /// arm()'s tracefs writes, in order, as one agent request.
+  std::vector<std::pair<std::string, std::string>> arm_writes(std::size_t buffer_kib_per_cpu) const;
 
   GuestAgent& agent_;
   analysis::TraceCapture layouts_;

@@ -24,27 +24,48 @@ testing::FakeGuest guest_with_tracefs() {
   return guest;
 }
 
-TEST(RaceTrace, StartsWithAnEmptyFixedSizeNonOverwritingBufferAndOnlyBcachesEvents) {
+TEST(RaceTrace, ArmsAFixedSizeNonOverwritingBufferAndOnlyBcachesEventsWithTracingOff) {
   auto guest = guest_with_tracefs();
   GuestAgent agent(guest);
   RaceTrace trace(agent);
-  ASSERT_TRUE(trace.start(4096));
+  ASSERT_TRUE(trace.arm(4096));
   EXPECT_EQ(guest.files[kT + "/buffer_size_kb"], "4096");
   EXPECT_EQ(guest.files[kT + "/trace_clock"], "mono");
   EXPECT_EQ(guest.files[kT + "/options/overwrite"], "0");
   EXPECT_EQ(guest.files[kT + "/options/record-cmd"], "0");  // no sched_switch hook
-  EXPECT_EQ(guest.files[kT + "/trace"], "");
   EXPECT_EQ(guest.files[kT + "/events/bcache/bcache_read/enable"], "1");
   EXPECT_EQ(guest.files[kT + "/events/bcache/bcache_read/filter"], "cache_hit == 0");
   EXPECT_FALSE(guest.files.contains(kT + "/events/enable"));  // no other event touched
-  EXPECT_EQ(guest.files[kT + "/tracing_on"], "1");
-  // Two round trips: the layouts read, then every write in one request, tracing on last.
+  EXPECT_EQ(guest.files[kT + "/tracing_on"], "0");            // armed, not recording
+  // Two round trips: the layouts read, then every write in one request, tracing off first.
   ASSERT_EQ(guest.requests.size(), 2u);
   const auto& writes = guest.requests[1]["writes"];
   EXPECT_EQ(writes.front()["path"], kT + "/tracing_on");
   EXPECT_EQ(writes.front()["content"], "0");
-  EXPECT_EQ(writes.back()["path"], kT + "/tracing_on");
-  EXPECT_EQ(writes.back()["content"], "1");
+  EXPECT_EQ(writes.back()["path"], kT + "/events/bcache/bcache_read_retry/enable");
+}
+
+TEST(RaceTrace, StartClearsTheBufferAndTurnsTracingOnInOneRoundTrip) {
+  auto guest = guest_with_tracefs();
+  GuestAgent agent(guest);
+  RaceTrace trace(agent);
+  ASSERT_TRUE(trace.arm());
+  guest.files[kT + "/trace"] = "events of the fill";
+  ASSERT_TRUE(trace.start());
+  EXPECT_EQ(guest.files[kT + "/trace"], "");
+  EXPECT_EQ(guest.files[kT + "/tracing_on"], "1");
+  ASSERT_EQ(guest.requests.size(), 3u);
+  EXPECT_EQ(guest.requests[2]["writes"].back()["path"], kT + "/tracing_on");
+}
+
+TEST(RaceTrace, StartBeforeArmFailsAndTouchesNothing) {
+  auto guest = guest_with_tracefs();
+  GuestAgent agent(guest);
+  RaceTrace trace(agent);
+  auto started = trace.start();
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.error().message, "tracing: started before it was armed");
+  EXPECT_TRUE(guest.requests.empty());
 }
 
 TEST(RaceTrace, ARefusedWriteFailsNamingIt) {
@@ -54,16 +75,17 @@ TEST(RaceTrace, ARefusedWriteFailsNamingIt) {
   };
   GuestAgent agent(guest);
   RaceTrace trace(agent);
-  auto started = trace.start();
-  ASSERT_FALSE(started);
-  EXPECT_NE(started.error().message.find("tracing: "), std::string::npos);
-  EXPECT_NE(started.error().message.find("buffer_size_kb: Cannot allocate memory"), std::string::npos);
+  auto armed = trace.arm();
+  ASSERT_FALSE(armed);
+  EXPECT_NE(armed.error().message.find("tracing: "), std::string::npos);
+  EXPECT_NE(armed.error().message.find("buffer_size_kb: Cannot allocate memory"), std::string::npos);
 }
 
 TEST(RaceTrace, StopMovesLayoutsPagesAndLossCountersOfEveryCpu) {
   auto guest = guest_with_tracefs();
   GuestAgent agent(guest);
   RaceTrace trace(agent);
+  ASSERT_TRUE(trace.arm());
   ASSERT_TRUE(trace.start());
   auto capture = trace.stop();
   ASSERT_TRUE(capture) << capture.error().message;
@@ -76,7 +98,7 @@ TEST(RaceTrace, StopMovesLayoutsPagesAndLossCountersOfEveryCpu) {
   EXPECT_EQ(capture.value().kernel_release, "6.1.0-traced");
   EXPECT_EQ(guest.files[kT + "/per_cpu/cpu0/trace_pipe_raw"], "");  // consumed
   // Two round trips (tracing off, then every CPU's counters and pages); events stay on.
-  EXPECT_EQ(guest.requests.size(), 4u);
+  EXPECT_EQ(guest.requests.size(), 5u);
   EXPECT_EQ(guest.files[kT + "/events/bcache/bcache_write/enable"], "1");
 }
 
@@ -86,6 +108,7 @@ TEST(RaceTrace, ReadsEveryCpuTheGuestHasAndNoMore) {
   guest.files[kT + "/per_cpu/cpu2/trace_pipe_raw"] = "pages of cpu2";
   GuestAgent agent(guest);
   RaceTrace trace(agent);
+  ASSERT_TRUE(trace.arm());
   ASSERT_TRUE(trace.start());
   auto capture = trace.stop();
   ASSERT_TRUE(capture) << capture.error().message;
@@ -98,9 +121,9 @@ TEST(RaceTrace, AKernelWithoutBcachesTracepointsFailsNamingTheFormat) {
   guest.files.erase(kT + "/events/bcache/bcache_cache_insert/format");
   GuestAgent agent(guest);
   RaceTrace trace(agent);
-  auto started = trace.start();
-  ASSERT_FALSE(started);
-  EXPECT_NE(started.error().message.find("bcache_cache_insert/format"), std::string::npos);
+  auto armed = trace.arm();
+  ASSERT_FALSE(armed);
+  EXPECT_NE(armed.error().message.find("bcache_cache_insert/format"), std::string::npos);
   EXPECT_FALSE(guest.files.contains(kT + "/tracing_on"));
 }
 

@@ -123,6 +123,7 @@ void RunSteps::boot(const fs::path& session_dir, const BootTarget& target, const
 }
 
 void RunSteps::provision() {
+  if (context_.scenario.kind != ScenarioKind::kPerf) arm_trace();
   phase("provision");
   Provisioner provisioner(session_->agent());
   bcache_ = or_error(provisioner.provision(context_.scenario.settings, context_.scenario.required_knobs),
@@ -210,20 +211,43 @@ bool race_tracing_disabled() {
   return value != nullptr && *value != '\0';
 }
 
-void RunSteps::start_trace() {
+void RunSteps::arm_trace() {
+  tracer_.reset();
   race_trace_ = {};
   trace_error_ = std::string("not traced (") + kNoRaceTraceVariable + " is set)";
+  trace_s_ = 0;
   if (race_tracing_disabled()) return;
   const auto started = Clock::now();
   tracer_ = std::make_unique<RaceTrace>(session_->agent());
-  if (auto started_trace = tracer_->start(); !started_trace) {
-    trace_error_ = started_trace.error().message;  // the race still runs: it can still FAIL
+  if (auto armed = tracer_->arm(); !armed) {
+    trace_error_ = armed.error().message;  // the race still runs: it can still FAIL
     tracer_.reset();
     return;
   }
   trace_error_.clear();
-  trace_s_ = std::chrono::duration<double>(Clock::now() - started).count();
-  timing_s_["trace_start"] = trace_s_;
+  add_trace_time("trace_arm", started);
+}
+
+void RunSteps::start_trace() {
+  race_trace_ = {};
+  if (!tracer_) {
+    if (trace_error_.empty()) trace_error_ = "tracing was not armed before bcache was provisioned";
+    return;
+  }
+  const auto started = Clock::now();
+  if (auto started_trace = tracer_->start(); !started_trace) {
+    trace_error_ = started_trace.error().message;
+    tracer_.reset();
+    return;
+  }
+  add_trace_time("trace_start", started);
+}
+
+void RunSteps::add_trace_time(const std::string& name, Clock::time_point started) {
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  timing_s_[name] = seconds;
+  trace_s_ += seconds;
+  timing_s_["trace"] = trace_s_;
 }
 
 void RunSteps::stop_trace() {
@@ -236,9 +260,7 @@ void RunSteps::stop_trace() {
     return;
   }
   race_trace_ = std::move(capture).value();
-  const double stop_s = std::chrono::duration<double>(Clock::now() - started).count();
-  timing_s_["trace_stop"] = stop_s;
-  timing_s_["trace"] = trace_s_ + stop_s;
+  add_trace_time("trace_stop", started);
   or_error(analysis::save_trace_capture(race_trace_, output_dir_ / "race.trace"), "saving the race's trace");
 }
 

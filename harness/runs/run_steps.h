@@ -78,6 +78,8 @@ class RunSteps {
   void boot(const std::filesystem::path& session_dir, const BootTarget& target, const BootOptions& options,
             const std::string& phase = "boot");
   /// Formats and registers bcache with the scenario's settings (SKIP if knobs are missing).
+  /// For a race or control scenario, bcache's tracepoints are armed first (RaceTrace::arm),
+  /// while no bcache code runs.
   void provision();
   /// A run's start: the disk images (virtio devices) in the run directory, a boot on them,
   /// and provision().
@@ -127,8 +129,11 @@ class RunSteps {
   const ProvisionedBcache& bcache() const { return bcache_; }
 
  private:
+  void arm_trace();
   void start_trace();
   void stop_trace();
+  /// Records the time since `started` as timing_s[name] and adds it to timing_s["trace"].
+  void add_trace_time(const std::string& name, std::chrono::steady_clock::time_point started);
   GuestFioResult run_fio(const std::filesystem::path& job, unsigned generation, const std::string& name,
                          const FioRunOptions& options, const std::map<std::string, std::string>& extra_env = {});
 
@@ -141,7 +146,7 @@ class RunSteps {
   std::unique_ptr<RaceTrace> tracer_;
   analysis::TraceCapture race_trace_;
   std::string trace_error_;
-  double trace_s_ = 0;  ///< time spent starting and stopping the trace
+  double trace_s_ = 0;  ///< time spent arming, starting and stopping the trace
   std::chrono::steady_clock::time_point phase_start_ = std::chrono::steady_clock::now();
 };
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "protocol/base64.h"
+#include "protocol/lz4_block.h"
 
 namespace bh::testing {
 using protocol::Json;
@@ -55,13 +56,20 @@ Expected<Json> FakeGuest::call(std::string_view op, Json fields, std::chrono::mi
     return Json{{"ok", true}};
   }
   if (op == protocol::kOpReadPipes) {  // pipes: read once, then empty
-    Json data = Json::object();
+    Json data = Json::object(), raw_bytes = Json::object();
     for (const auto& path : fields["paths"]) {
       auto it = files.find(path.get<std::string>());
       if (it == files.end()) return fail("guest agent: read_pipes: open " + path.get<std::string>() + ": No such file");
-      data[it->first] = protocol::base64_encode(std::exchange(it->second, std::string()));
+      const std::string bytes = std::exchange(it->second, std::string());
+      if (fields.value("compression", "") != "lz4") {
+        data[it->first] = protocol::base64_encode(bytes);
+        continue;
+      }
+      data[it->first] = protocol::base64_encode(protocol::lz4_compress(bytes).value());
+      raw_bytes[it->first] = bytes.size();
     }
-    return Json{{"ok", true}, {"data_base64", data}};
+    if (fields.value("compression", "") != "lz4") return Json{{"ok", true}, {"data_base64", data}};
+    return Json{{"ok", true}, {"compression", "lz4"}, {"data_lz4_base64", data}, {"raw_bytes", raw_bytes}};
   }
   if (op == protocol::kOpHello) return Json{{"ok", true}, {"uname_r", "6.1.0-fake"}};
   return Json{{"ok", true}};
