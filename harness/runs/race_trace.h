@@ -29,7 +29,7 @@ inline constexpr const char* kGuestTracefs = "/sys/kernel/tracing";
 /// Ring-buffer size per guest CPU: a 16 MiB race region under TCG writes 3-6 MiB of bcache
 /// events in all, at most about 3 MiB on one CPU (measured, docs/race-evidence.md); loss is
 /// checked, never assumed. Every KiB is allocated when tracing starts, so no more.
-inline constexpr std::size_t kTraceBufferKibPerCpu = 8192;
+inline constexpr std::size_t kTraceBufferKibPerCpu = 24576;
 
 /// The most CPUs a guest's tracefs is searched for.
 inline constexpr unsigned kMaxTracedCpus = 64;
