@@ -5,6 +5,7 @@
 
 #include "analysis/latency_log.h"
 #include "analysis/latency_stats.h"
+#include "analysis/memory/module_memory.h"
 #include "analysis/memory_summary.h"
 #include "util/files.h"
 
@@ -184,7 +185,22 @@ struct PhaseFiles {
   fs::path memory_path;
   Json memory;    ///< null without PHASE.memory.json
   Json counters;  ///< null without bcache-counters.json
+  /// From memory.trace/ (the module's own allocations over the whole run), when it exists.
+  std::optional<ModuleMemory> module_memory;
+  std::string module_memory_error;  ///< why memory.trace/ gave no figures
 };
+
+/// The run's memory.trace/, decoded, into `files`; nothing when the run has none.
+void load_module_memory(const fs::path& run_dir, PhaseFiles& files) {
+  const auto dir = run_dir / kModuleMemoryTraceDir;
+  if (!fs::exists(dir)) return;
+  auto capture = load_memory_capture(dir);
+  auto memory = capture ? module_memory(capture.value()) : Expected<ModuleMemory>(capture.error());
+  if (memory)
+    files.module_memory = std::move(memory).value();
+  else
+    files.module_memory_error = dir.string() + ": " + memory.error().message;
+}
 
 Expected<PhaseFiles> load_phase_files(const fs::path& run_dir, const std::string& phase, bool with_fio) {
   PhaseFiles files;
@@ -210,6 +226,7 @@ Expected<PhaseFiles> load_phase_files(const fs::path& run_dir, const std::string
     if (!counters) return counters.error();
     files.counters = std::move(counters).value();
   }
+  load_module_memory(run_dir, files);
   return files;
 }
 
@@ -222,6 +239,8 @@ Expected<Json> metrics_of(const PhaseFiles& files, const std::string& phase) {
     out["memory_kib"] = memory.value();
   }
   if (!files.counters.is_null()) out["bcache_counters"] = files.counters;
+  if (files.module_memory) out["bcache_memory"] = files.module_memory->summary;
+  if (!files.module_memory_error.empty()) out["bcache_memory_error"] = files.module_memory_error;
   return out;
 }
 
@@ -278,6 +297,12 @@ namespace {
 RunSeries series_of(const PhaseFiles& files) {
   RunSeries series;
   add_latency_series(series, files.logs);
+  if (files.module_memory) {
+    for (const auto& [t_s, bytes] : files.module_memory->held_over_time)
+      series.module_memory_bytes.push_back({t_s, static_cast<double>(bytes)});
+    for (const auto& phase : files.module_memory->summary["phases"])
+      series.module_memory_phases.emplace_back(phase["start_s"].get<double>(), phase["name"].get<std::string>());
+  }
   if (files.memory.is_null()) return series;
   const Json samples = files.memory.value("samples", Json::array());
   for (const auto key : kMeminfoKeys) {

@@ -10,6 +10,8 @@
 ///                         guest agent's memory samples (optional)
 ///   bcache-counters.json  {PHASE_NAME: {"before", "after", "delta", "settle_s"}} for every
 ///                         phase of the run (optional)
+///   memory.trace/         the module's own allocations over the whole run
+///                         (memory/memory_capture.h; optional)
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -21,6 +23,9 @@
 #include "base/expected.h"
 
 namespace bh::analysis {
+
+/// The run directory's folder that holds the module's memory trace.
+inline constexpr const char* kModuleMemoryTraceDir = "memory.trace";
 
 /// How many slab caches besides bcache's own the memory summary lists.
 inline constexpr std::size_t kReportedSlabCaches = 8;
@@ -43,7 +48,9 @@ Expected<nlohmann::json> memory_metrics(const nlohmann::json& memory_file, const
 
 /// The summary.json fields of a run measured in `phase`: "measured_phase", "latency_us",
 /// "iops", "bandwidth_kib_s", and "memory_kib" and "bcache_counters" when their files
-/// exist. Errors name the file that is missing or malformed.
+/// exist; "bcache_memory" (memory/module_memory.h) from memory.trace/, or
+/// "bcache_memory_error" saying why it gave none. Errors name the file that is missing or
+/// malformed.
 Expected<nlohmann::json> run_metrics(const std::filesystem::path& run_dir, const std::string& phase);
 
 /// The plot series of the run's `phase`: latency CDFs and time series from its latency logs

@@ -33,6 +33,11 @@ struct RunSeries {
   /// Kernel memory over the measured phase by source ("Slab", "SUnreclaim", "Percpu",
   /// "VmallocUsed", "MemAvailable"): (seconds since the phase started, KiB) per sample.
   std::map<std::string, std::vector<XY>> memory_over_time_kib;
+  /// The module's own memory over the whole run (memory.trace/): (seconds since the first
+  /// phase after provisioning started, bytes held); empty without a memory trace.
+  std::vector<XY> module_memory_bytes;
+  /// Where each phase of module_memory_bytes starts: (seconds, phase name).
+  std::vector<std::pair<double, std::string>> module_memory_phases;
 
   /// "SCENARIO run N (seed S)" with N 1-based.
   std::string label() const;

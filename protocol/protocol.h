@@ -17,9 +17,13 @@
 ///  read_files     paths [string] -> files {path: content}, errors {path: message}
 ///  write_file     path, content -> (nothing more). A write the kernel refuses (EINVAL from
 ///                 sysfs) is a failure whose error names the path, the value and strerror.
-///  write_files    writes [{path, content}] -> (nothing more). Each as write_file, in order,
-///                 in one round trip; the first refused write ends the request with
-///                 "write N of M: <its error>" (the writes before it stay done).
+///  write_files    writes [{path, content, append bool?}], make_dirs [string]?,
+///                 keep_going bool? -> (nothing more). The directories are made first (each
+///                 must not exist); then each write as write_file (append: at the end of the
+///                 existing file, never truncating it), in order, in one round trip; the
+///                 first refused write ends the request with "write N of M: <its error>"
+///                 (the writes before it stay done). With keep_going every write is tried
+///                 -> errors [{index, error}] for the refused ones.
 ///  fio            job (job-file text), args [string]?, env {string:string}?,
 ///                 sample_interval_ms int? (0/absent: no sampling)
 ///                 -> exit_code, timed_out, output (fio's --output file: the JSON),

@@ -194,6 +194,13 @@ Expected<std::int64_t> read_signed(const TraceField& field, std::string_view dat
 }
 
 Expected<std::string> read_chars(const TraceField& field, std::string_view data) {
+  if (field.size == 0) {  // a flexible array ("char buf[]"): the rest of the record
+    if (field.offset > data.size())
+      return fail("field " + field.name + " (from byte " + std::to_string(field.offset) +
+                  ") lies outside the event's " + std::to_string(data.size()) + " bytes");
+    const auto rest = data.substr(field.offset);
+    return std::string(rest.substr(0, rest.find('\0')));
+  }
   auto bytes = field_bytes(field, data);
   if (!bytes) return bytes.error();
   return std::string(bytes.value().substr(0, bytes.value().find('\0')));

@@ -73,8 +73,9 @@ Expected<std::uint64_t> read_unsigned(const TraceField& field, std::string_view 
 /// errors as read_unsigned.
 Expected<std::int64_t> read_signed(const TraceField& field, std::string_view data);
 
-/// A char-array field as a string, up to its first NUL (all of it when it has none); error if
-/// the field lies outside `data`.
+/// A char-array field as a string, up to its first NUL (all of it when it has none); a
+/// flexible array (size 0, "char buf[]": trace_marker's text) runs to the record's end.
+/// Error if the field lies outside `data`.
 Expected<std::string> read_chars(const TraceField& field, std::string_view data);
 
 }  // namespace bh::analysis

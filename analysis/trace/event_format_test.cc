@@ -256,5 +256,13 @@ TEST(TraceField, ReadsCharsUpToTheFirstNul) {
   EXPECT_FALSE(read_chars(field_at(6, 3), data));
 }
 
+TEST(TraceField, AFlexibleCharArrayRunsToTheRecordsEnd) {
+  const std::string data("xxWS\0\0yy", 8);
+  EXPECT_EQ(read_chars(field_at(2, 0), data).value(), "WS");  // "char buf[]": size 0
+  EXPECT_EQ(read_chars(field_at(6, 0), data).value(), "yy");
+  EXPECT_EQ(read_chars(field_at(8, 0), data).value(), "");
+  EXPECT_FALSE(read_chars(field_at(9, 0), data));
+}
+
 }  // namespace
 }  // namespace bh::analysis

@@ -50,6 +50,10 @@ Expected<void> save_trace_capture(const TraceCapture& capture, const fs::path& d
                                {"cpus", capture.cpu_raw.size()},
                                {"events", events}};
   if (auto written = write_file_atomically(dir / "header_page", capture.header_page); !written) return written.error();
+  if (!capture.kprobe_profile.empty()) {
+    if (auto written = write_file_atomically(dir / "kprobe_profile", capture.kprobe_profile); !written)
+      return written.error();
+  }
   return write_file_atomically(dir / "meta.json", meta.dump(2) + "\n");
 }
 
@@ -81,6 +85,11 @@ Expected<TraceCapture> load_trace_capture(const fs::path& dir) {
     if (!stats) return stats.error();
     capture.cpu_raw.push_back(std::move(raw).value());
     capture.cpu_stats.push_back(std::move(stats).value());
+  }
+  if (fs::exists(dir / "kprobe_profile")) {
+    auto profile = read_file(dir / "kprobe_profile");
+    if (!profile) return profile.error();
+    capture.kprobe_profile = std::move(profile).value();
   }
   return capture;
 }

@@ -24,10 +24,13 @@ struct TraceCapture {
   std::map<std::string, std::string> formats;  ///< "bcache/bcache_read" -> its format file
   std::vector<std::string> cpu_raw;            ///< per_cpu/cpuN/trace_pipe_raw bytes, by N
   std::vector<std::string> cpu_stats;          ///< per_cpu/cpuN/stats text, by N
+  /// kprobe_profile (hits and misses per kprobe event) when the trace used kprobes; "" when not.
+  std::string kprobe_profile;
 };
 
 /// Writes `capture` under `dir` (created): meta.json, header_page, format/SYSTEM/EVENT,
-/// cpuN.raw and cpuN.stats. An error names the file that could not be written.
+/// cpuN.raw and cpuN.stats, and kprobe_profile when the capture has one. An error names the file that could not be
+/// written.
 Expected<void> save_trace_capture(const TraceCapture& capture, const std::filesystem::path& dir);
 
 /// Reads what save_trace_capture wrote. An error names the missing or unreadable file.

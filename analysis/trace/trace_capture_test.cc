@@ -25,6 +25,19 @@ TEST(TraceCapture, SavesAndLoadsEveryPart) {
   EXPECT_EQ(loaded.value().formats, capture.formats);
   EXPECT_EQ(loaded.value().cpu_raw, capture.cpu_raw);
   EXPECT_EQ(loaded.value().cpu_stats, capture.cpu_stats);
+  EXPECT_EQ(loaded.value().kprobe_profile, "");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "trace" / "kprobe_profile"));
+}
+
+TEST(TraceCapture, SavesAndLoadsTheKprobeProfileWhenThereIsOne) {
+  TraceCapture capture;
+  capture.header_page = "h";
+  capture.kprobe_profile = "  bhmem/pages      12       0\n";
+  TempDir dir("bh-trace-capture-test");
+  ASSERT_TRUE(save_trace_capture(capture, dir.path() / "trace"));
+  auto loaded = load_trace_capture(dir.path() / "trace");
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded.value().kprobe_profile, capture.kprobe_profile);
 }
 
 TEST(TraceCapture, RefusesEventNamesThatAreNotSystemSlashEvent) {

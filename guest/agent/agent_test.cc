@@ -156,7 +156,8 @@ TEST_F(AgentTest, WriteFilesWritesInOrderAndStopsAtTheFirstRefusal) {
 }
 
 TEST_F(AgentTest, WriteFilesNeedsANonEmptyListOfPathsAndContents) {
-  const std::string shape = "field 'writes' must be a non-empty array of {\"path\": string, \"content\": string}";
+  const std::string shape =
+      "field 'writes' must be a non-empty array of {\"path\": string, \"content\": string, \"append\": bool?}";
   EXPECT_EQ(send({{"op", "write_files"}})["error"], "missing field 'writes'");
   EXPECT_EQ(send({{"op", "write_files"}, {"writes", Json::array()}})["error"], shape);
   EXPECT_EQ(send({{"op", "write_files"}, {"writes", {{{"path", "/t/a"}}}}})["error"], shape);
@@ -176,6 +177,31 @@ TEST_F(AgentTest, ReadFilesSeparatesContentsFromErrors) {
 TEST_F(AgentTest, ReadFilesNeedsPaths) {
   EXPECT_EQ(send({{"op", "read_files"}})["error"], "missing field 'paths'");
   EXPECT_EQ(send({{"op", "read_files"}, {"paths", {1}}})["error"], "field 'paths' must be an array of strings");
+}
+
+TEST_F(AgentTest, WriteFilesMakesDirsAppendsAndWithKeepGoingReportsEachRefusal) {
+  system_.files["/t/kprobe_events"] = "p:old x\n";
+  system_.refused_writes["/t/refused"] = EINVAL;
+  const Json response = send({{"op", "write_files"},
+                              {"make_dirs", {"/t/instances/bh"}},
+                              {"keep_going", true},
+                              {"writes",
+                               {{{"path", "/t/kprobe_events"}, {"content", "p:new y\n"}, {"append", true}},
+                                {{"path", "/t/refused"}, {"content", "1"}},
+                                {{"path", "/t/instances/bh/tracing_on"}, {"content", "1"}}}}});
+  ASSERT_EQ(response["ok"], true) << response.dump();
+  EXPECT_EQ(system_.files["/t/kprobe_events"], "p:old x\np:new y\n");
+  EXPECT_TRUE(system_.dirs.contains("/t/instances/bh"));
+  EXPECT_EQ(system_.files["/t/instances/bh/tracing_on"], "1");  // written after the refusal
+  ASSERT_EQ(response["errors"].size(), 1u);
+  EXPECT_EQ(response["errors"][0]["index"], 1);
+  EXPECT_EQ(response["errors"][0]["error"], "write \"1\" to /t/refused: Invalid argument");
+  EXPECT_EQ(
+      send({{"op", "write_files"}, {"keep_going", "yes"}, {"writes", {{{"path", "/x"}, {"content", ""}}}}})["error"],
+      "field 'keep_going' must be a boolean");
+  EXPECT_EQ(
+      send({{"op", "write_files"}, {"writes", {{{"path", "/missing"}, {"content", "x"}, {"append", true}}}}})["error"],
+      "write 1 of 1: open /missing for appending: No such file or directory");
 }
 
 TEST_F(AgentTest, ReadPipesAnswersBase64PerPathAndConsumesIt) {

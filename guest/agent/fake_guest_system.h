@@ -70,6 +70,16 @@ class FakeGuestSystem : public GuestSystem {
     files[path] = std::string(content);
     return outcome::success();
   }
+  Expected<void> append_file(const std::string& path, std::string_view content) override {
+    writes.push_back(path + "+=" + std::string(content));
+    if (const auto it = refused_writes.find(path); it != refused_writes.end()) {
+      return fail("append \"" + std::string(content) + "\" to " + path + ": " + std::strerror(it->second));
+    }
+    const auto it = files.find(path);
+    if (it == files.end()) return fail("open " + path + " for appending: No such file or directory");
+    it->second += content;
+    return outcome::success();
+  }
   /// Pipes: what a file holds is read once, then it is empty.
   Expected<std::string> read_available(const std::string& path, std::size_t /*chunk*/, std::size_t max_bytes) override {
     const auto it = files.find(path);

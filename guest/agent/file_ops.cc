@@ -36,24 +36,48 @@ Expected<protocol::Json> handle_write_file(GuestSystem& system, const protocol::
   return protocol::Json::object();
 }
 
+namespace {
+
+bool well_formed_write(const protocol::Json& write) {
+  return write.is_object() && write.contains("path") && write["path"].is_string() && write.contains("content") &&
+         write["content"].is_string() && (!write.contains("append") || write["append"].is_boolean());
+}
+
+Expected<void> write_one(GuestSystem& system, const protocol::Json& write) {
+  const auto path = write["path"].get<std::string>();
+  const auto content = write["content"].get<std::string>();
+  if (write.value("append", false)) return system.append_file(path, content);
+  return system.write_file(path, content);
+}
+
+}  // namespace
+
 Expected<protocol::Json> handle_write_files(GuestSystem& system, const protocol::Json& request) {
   const auto writes = request.find("writes");
   if (writes == request.end() || writes->is_null()) return fail("missing field 'writes'");
-  const auto well_formed = [](const protocol::Json& write) {
-    return write.is_object() && write.contains("path") && write["path"].is_string() && write.contains("content") &&
-           write["content"].is_string();
-  };
-  if (!writes->is_array() || writes->empty() || !std::all_of(writes->begin(), writes->end(), well_formed)) {
-    return fail("field 'writes' must be a non-empty array of {\"path\": string, \"content\": string}");
+  if (!writes->is_array() || writes->empty() || !std::all_of(writes->begin(), writes->end(), well_formed_write)) {
+    return fail(
+        "field 'writes' must be a non-empty array of {\"path\": string, \"content\": string, \"append\": bool?}");
   }
+  auto dirs = optional_string_list(request, "make_dirs");
+  if (!dirs) return dirs.error();
+  const auto keep_going = request.find("keep_going");
+  if (keep_going != request.end() && !keep_going->is_boolean()) return fail("field 'keep_going' must be a boolean");
+  for (const auto& dir : dirs.value()) {
+    if (auto made = system.make_dir(dir); !made) return made.error();
+  }
+  protocol::Json errors = protocol::Json::array();
   for (std::size_t i = 0; i < writes->size(); ++i) {
-    const protocol::Json& write = (*writes)[i];
-    auto written = system.write_file(write["path"].get<std::string>(), write["content"].get<std::string>());
-    if (!written) {
-      return fail("write " + std::to_string(i + 1) + " of " + std::to_string(writes->size()) + ": " +
-                  written.error().message);
+    auto written = write_one(system, (*writes)[i]);
+    if (written) continue;
+    if (keep_going != request.end() && keep_going->get<bool>()) {
+      errors.push_back({{"index", i}, {"error", written.error().message}});
+      continue;
     }
+    return fail("write " + std::to_string(i + 1) + " of " + std::to_string(writes->size()) + ": " +
+                written.error().message);
   }
+  if (keep_going != request.end() && keep_going->get<bool>()) return protocol::Json{{"errors", std::move(errors)}};
   return protocol::Json::object();
 }
 

@@ -16,9 +16,12 @@ Expected<protocol::Json> handle_read_files(GuestSystem& system, const protocol::
 /// the kernel refuses fails, naming the path, the value and strerror.
 Expected<protocol::Json> handle_write_file(GuestSystem& system, const protocol::Json& request);
 
-/// Writes request.writes ([{path, content}], non-empty) in order, each as handle_write_file
-/// does; stops at the first write the kernel refuses, failing with "write N of M: " and
-/// that write's error. Writes before it stay done.
+/// Makes request.make_dirs (optional, each must not exist yet), then writes request.writes
+/// ([{path, content, append?}], non-empty) in order, each as handle_write_file does, or at
+/// the end of the existing file when append is true; stops at the first write the kernel
+/// refuses, failing with "write N of M: " and that write's error (the writes before it stay
+/// done). With request.keep_going true every write is tried and the answer lists the
+/// refused ones: {"errors": [{"index", "error"}]}.
 Expected<protocol::Json> handle_write_files(GuestSystem& system, const protocol::Json& request);
 
 /// Reads every path of request.paths with GuestSystem::read_available (request.chunk_bytes,

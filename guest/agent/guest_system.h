@@ -72,6 +72,10 @@ class GuestSystem {
   /// Writes `content` with exactly one write(2) (sysfs semantics), truncating an existing
   /// file and creating a missing one. The error names the path, the value and strerror.
   virtual Expected<void> write_file(const std::string& path, std::string_view content) = 0;
+  /// Writes `content` with exactly one write(2) at the end of an existing file (O_APPEND,
+  /// never truncating: tracefs' kprobe_events drops every probe when opened with O_TRUNC).
+  /// The error names the path, the value and strerror.
+  virtual Expected<void> append_file(const std::string& path, std::string_view content) = 0;
   /// What `path` (a pipe such as tracefs' trace_pipe_raw) holds now: opened O_NONBLOCK and
   /// read in `chunk`-byte reads until EOF or EAGAIN, at most `max_bytes`. What was read is
   /// consumed. Fails naming the path when it cannot be opened or read, or holds more than

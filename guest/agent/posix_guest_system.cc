@@ -60,10 +60,10 @@ Expected<std::string> PosixGuestSystem::read_direct(const std::string& path, std
   return read_direct_posix(path, offset, length);
 }
 
-Expected<void> PosixGuestSystem::write_file(const std::string& path, std::string_view content) {
-  const std::string what = "write \"" + std::string(content) + "\" to " + path + ": ";
-  UniqueFd fd(open_for_write(path));
-  if (!fd.valid()) return fail("open " + path + " for writing: " + errno_text());
+namespace {
+
+/// One write(2) of `content` to `fd`, then close; errors begin with `what`.
+Expected<void> write_once(UniqueFd fd, std::string_view content, const std::string& what) {
   ssize_t put;
   do {
     put = ::write(fd.get(), content.data(), content.size());
@@ -74,6 +74,20 @@ Expected<void> PosixGuestSystem::write_file(const std::string& path, std::string
   }
   if (::close(fd.release()) != 0) return fail(what + errno_text());
   return outcome::success();
+}
+
+}  // namespace
+
+Expected<void> PosixGuestSystem::write_file(const std::string& path, std::string_view content) {
+  UniqueFd fd(open_for_write(path));
+  if (!fd.valid()) return fail("open " + path + " for writing: " + errno_text());
+  return write_once(std::move(fd), content, "write \"" + std::string(content) + "\" to " + path + ": ");
+}
+
+Expected<void> PosixGuestSystem::append_file(const std::string& path, std::string_view content) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
+  if (!fd.valid()) return fail("open " + path + " for appending: " + errno_text());
+  return write_once(std::move(fd), content, "append \"" + std::string(content) + "\" to " + path + ": ");
 }
 
 Expected<std::string> PosixGuestSystem::read_available(const std::string& path, std::size_t chunk,

@@ -22,6 +22,7 @@ class PosixGuestSystem : public GuestSystem {
   /// and the path is not a block device, falls back to a normal read.
   Expected<std::string> read_direct(const std::string& path, std::uint64_t offset, std::uint64_t length) override;
   Expected<void> write_file(const std::string& path, std::string_view content) override;
+  Expected<void> append_file(const std::string& path, std::string_view content) override;
   Expected<std::string> read_available(const std::string& path, std::size_t chunk, std::size_t max_bytes) override;
   Expected<std::vector<DirEntry>> list_dir(const std::string& path) override;
   Expected<void> make_dir(const std::string& path) override;

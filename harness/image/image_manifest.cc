@@ -4,21 +4,13 @@
 #include <set>
 
 #include "harness/image/init_script.h"
+#include "harness/image/module_file.h"
 
 namespace bh::image {
 namespace fs = std::filesystem;
 namespace {
 
 constexpr fs::perms kExecutable{0755};
-
-/// The decompressor for a module file's suffix; empty for a plain .ko.
-std::vector<std::string> decompressor_for(const fs::path& path) {
-  const auto extension = path.extension();
-  if (extension == ".xz") return {"xz", "-dc"};
-  if (extension == ".zst") return {"zstd", "-dc"};
-  if (extension == ".gz") return {"gzip", "-dc"};
-  return {};
-}
 
 Expected<void> add_module(ProcessRunner& runner, InitramfsManifest& manifest, const GuestImagePlan& plan,
                           const ModuleEntry& module, const fs::path& scratch_dir) {

@@ -52,7 +52,17 @@ std::string header(const PlotSpec& spec, PlotSize size) {
   return s;
 }
 
+void add_markers(const PlotSpec& spec, GnuplotJob& job) {
+  for (const auto& marker : spec.markers) {
+    job.script += "set arrow from " + number(marker.x) + ", graph 0 to " + number(marker.x) +
+                  ", graph 1 nohead dashtype 2 linecolor rgb '#888888'\n";
+    job.script += "set label " + gp_string(marker.label) + " at " + number(marker.x) +
+                  ", graph 0.97 offset 0.3,0 font 'sans,8' noenhanced\n";
+  }
+}
+
 void add_lines(const PlotSpec& spec, GnuplotJob& job) {
+  add_markers(spec, job);
   std::vector<std::string> clauses;
   for (const auto& series : spec.lines) {
     std::string rows;

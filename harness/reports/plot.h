@@ -47,6 +47,14 @@ struct BarSeries {
   bool operator==(const BarSeries&) const = default;
 };
 
+/// A labelled vertical line across a kLines plot, e.g. where a phase starts.
+struct VerticalMarker {
+  double x = 0;
+  std::string label;
+
+  bool operator==(const VerticalMarker&) const = default;
+};
+
 /// Everything needed to draw one plot. Text is shown literally (no markup).
 struct PlotSpec {
   std::string id;  ///< [A-Za-z0-9_-]+, unique within a report; names the plot in errors
@@ -55,8 +63,9 @@ struct PlotSpec {
   std::string y_label;
   XScale x_scale = XScale::kLinear;
   PlotKind kind = PlotKind::kLines;
-  std::vector<LineSeries> lines;  ///< for kLines
-  std::vector<BarSeries> bars;    ///< for kBars
+  std::vector<LineSeries> lines;        ///< for kLines
+  std::vector<BarSeries> bars;          ///< for kBars
+  std::vector<VerticalMarker> markers;  ///< for kLines
 
   bool operator==(const PlotSpec&) const = default;
 };

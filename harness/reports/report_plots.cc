@@ -76,6 +76,26 @@ PlotSpec memory_plot(const ReportInput& input, const std::string& source) {
   return spec;
 }
 
+/// bcache's own memory over each run, from its memory trace, with the first such run's
+/// phases marked.
+PlotSpec module_memory_plot(const ReportInput& input) {
+  PlotSpec spec{"bcache-memory", "bcache's own memory (traced allocations) over the run",
+                "time since the first phase after provisioning (s)", "bytes held by bcache"};
+  for (const auto& run : input.runs) {
+    if (run.module_memory_bytes.empty()) continue;
+    std::vector<XY> steps;  // held bytes change at an instant and stay until the next change
+    for (const auto& point : run.module_memory_bytes) {
+      if (!steps.empty()) steps.push_back({point.x, steps.back().y});
+      steps.push_back(point);
+    }
+    spec.lines.push_back({run.label(), std::move(steps)});
+    if (spec.markers.empty()) {
+      for (const auto& [start_s, name] : run.module_memory_phases) spec.markers.push_back({start_s, name});
+    }
+  }
+  return spec;
+}
+
 /// Per scenario, the sum over its runs of `value_of(run)` (nullopt: nothing to add);
 /// scenarios where nothing adds up have no bar.
 template <class ValueOf>
@@ -131,6 +151,7 @@ std::vector<PlotSpec> report_plots(const ReportInput& input) {
   for (const char* direction : kDirections) plots.push_back(cdf_plot(input, direction));
   for (const char* direction : kDirections) plots.push_back(latency_time_plot(input, direction));
   for (const auto& source : memory_sources(input)) plots.push_back(memory_plot(input, source));
+  plots.push_back(module_memory_plot(input));
   plots.push_back(stale_plot(input.summary));
   std::erase_if(plots, [](const PlotSpec& spec) { return !has_data(spec); });
   return plots;

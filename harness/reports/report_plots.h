@@ -13,6 +13,8 @@ namespace bh::analysis {
 ///   per run with such data;
 /// - "latency-time-read", "latency-time-write": completion latency (µs) over time (s);
 /// - "memory-SOURCE" (SOURCE as in RunSeries, through plot_id_part): KiB over time, one per source;
+/// - "bcache-memory": bytes bcache itself holds over each run (its memory trace), the first
+///   such run's phases marked by vertical lines;
 /// - "stale-blocks": bars per scenario whose runs report "stale_blocks", their sum, and when
 ///   any run made power cuts a second set summing "stale_blocks_after_power_cut".
 std::vector<PlotSpec> report_plots(const ReportInput& input);

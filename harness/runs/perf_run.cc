@@ -1,5 +1,6 @@
 #include "harness/runs/perf_run.h"
 
+#include "analysis/run_metrics.h"
 #include "harness/bcache/bcache_counters.h"
 #include "harness/bcache/provisioner.h"
 #include "harness/results/run_directory.h"
@@ -49,6 +50,9 @@ class PerfRun {
   }
 
   void end_guest() { steps_.end_guest(); }
+
+  /// Why the run has no memory trace ("" when it has one).
+  const std::string& memory_trace_error() const { return steps_.memory_trace_error(); }
 
  private:
   /// Runs the perf job for `seconds` as phase `name`, sampling memory against an idle
@@ -116,6 +120,15 @@ RunResult run_perf_once(const RunContext& context, std::string& used_accel) {
       result.status = Status::kError;
       result.reason = "the measured phase's metrics: " + problem;
     }
+    // A memory trace that was recorded but gives no honest figure (lost events) is no
+    // measurement; one that could not start (a kernel without kprobe events) is noted.
+    const auto memory_error = result.metrics.find("bcache_memory_error");
+    if (memory_error != result.metrics.end() && result.status == Status::kPass &&
+        fs::exists(context.run_dir / analysis::kModuleMemoryTraceDir)) {
+      result.status = Status::kError;
+      result.reason = "bcache's memory: " + memory_error->get<std::string>();
+    }
+    note_memory_trace_error(result, perf.memory_trace_error());
   }
   return result;
 }

@@ -46,7 +46,7 @@ std::vector<analysis::WriteRecord> writes_from_states(const Json& states, const 
 class PowerCutCycle {
  public:
   PowerCutCycle(const RunContext& context, const analysis::SequentialWriter& writer, std::optional<double> at_s)
-      : context_(context), writer_(writer), at_s_(at_s), steps_(context, timing_s_, facts_) {}
+      : context_(context), writer_(writer), at_s_(at_s), steps_(context, timing_s_, facts_, MemoryTracing::kSkip) {}
 
   PowerCutResult run(unsigned index) {
     PowerCutResult cut;

@@ -43,6 +43,9 @@ class RaceRun {
   /// Ends the guest (kills QEMU if it still runs), so its disk images can go.
   void end_guest() { steps_.end_guest(); }
 
+  /// Why the run has no memory trace ("" when it has one).
+  const std::string& memory_trace_error() const { return steps_.memory_trace_error(); }
+
  private:
   void verify() {
     const auto& region = context_.scenario.region;
@@ -92,6 +95,7 @@ RunResult run_race_once(const RunContext& context, std::string& used_accel) {
   remove_virtio_images(context.run_dir);
   // The race's latency, IOPS and memory are reported beside the verdict, never instead of it.
   if (race_ran) (void)add_run_metrics(result, context.run_dir, kRaceMeasuredPhase);
+  if (race_ran) note_memory_trace_error(result, race.memory_trace_error());
   if (race_ran && context.power_cuts.any()) {
     result.power_cuts = run_power_cuts(context, race.race_writer_s(), race.writer_io_size());
     judge_power_cuts(result.power_cuts, result);

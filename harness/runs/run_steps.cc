@@ -2,8 +2,11 @@
 
 #include <cstdlib>
 
+#include "analysis/memory/memory_capture.h"
 #include "analysis/run_metrics.h"
+#include "harness/image/module_file.h"
 #include "harness/runs/guest_boot.h"
+#include "harness/runs/memory_trace.h"
 #include "harness/runs/race_trace.h"
 #include "harness/vm/console_findings.h"
 #include "util/files.h"
@@ -86,13 +89,32 @@ std::string add_run_metrics(RunResult& result, const fs::path& run_dir, const st
   return "";
 }
 
-RunSteps::RunSteps(const RunContext& context, std::map<std::string, double>& timing_s, RunFacts& facts)
-    : context_(context), timing_s_(timing_s), facts_(facts), output_dir_(context.run_dir) {}
+void note_memory_trace_error(RunResult& result, const std::string& trace_error) {
+  if (trace_error.empty() || result.metrics.contains("bcache_memory") || result.metrics.contains("bcache_memory_error"))
+    return;
+  result.metrics["bcache_memory_error"] = trace_error;
+}
+
+RunSteps::RunSteps(const RunContext& context, std::map<std::string, double>& timing_s, RunFacts& facts,
+                   MemoryTracing memory_tracing)
+    : context_(context),
+      timing_s_(timing_s),
+      facts_(facts),
+      output_dir_(context.run_dir),
+      memory_tracing_(memory_tracing) {}
 
 RunSteps::~RunSteps() = default;
 
 void RunSteps::phase(const std::string& name) {
   context_.on_phase(name);
+  if (memory_tracer_ && mark_phases_) {
+    const auto started = Clock::now();
+    if (auto marked = memory_tracer_->mark(name); !marked) {
+      memory_error_ = marked.error().message;  // the run goes on without its memory figures
+      memory_tracer_.reset();
+    }
+    add_memory_time("memory_trace_marks", started);
+  }
   phase_start_ = Clock::now();
 }
 
@@ -124,6 +146,8 @@ void RunSteps::boot(const fs::path& session_dir, const BootTarget& target, const
 
 void RunSteps::provision() {
   if (context_.scenario.kind != ScenarioKind::kPerf) arm_trace();
+  if (memory_tracing_ == MemoryTracing::kRecord) start_memory_trace();
+  mark_phases_ = false;
   phase("provision");
   Provisioner provisioner(session_->agent());
   bcache_ = or_error(provisioner.provision(context_.scenario.settings, context_.scenario.required_knobs),
@@ -135,6 +159,7 @@ void RunSteps::provision() {
     stop(Status::kSkip, "this kernel's bcache has no " + names + " (the scenario's bypass path does not exist)");
   }
   timed("provision");
+  mark_phases_ = true;  // the next phase's mark is the baseline: registered and idle
 }
 
 void RunSteps::start() {
@@ -264,6 +289,52 @@ void RunSteps::stop_trace() {
   or_error(analysis::save_trace_capture(race_trace_, output_dir_ / "race.trace"), "saving the race's trace");
 }
 
+void RunSteps::start_memory_trace() {
+  memory_tracer_.reset();
+  memory_error_.clear();
+  const char* off = std::getenv(kNoMemoryTraceVariable);
+  if (off != nullptr && *off != '\0') {
+    memory_error_ = std::string("not traced (") + kNoMemoryTraceVariable + " is set)";
+    return;
+  }
+  const auto started = Clock::now();
+  SystemProcessRunner runner;
+  auto bytes = image::read_module_file(runner, context_.guest.kernel.modules_dir, "bcache");
+  auto image = bytes ? analysis::read_module_image(bytes.value()) : Expected<analysis::ModuleImage>(bytes.error());
+  if (!image) {
+    memory_error_ = "memory tracing: bcache.ko: " + image.error().message;
+    return;
+  }
+  memory_tracer_ = std::make_unique<MemoryTracer>(session_->agent(), "bcache", std::move(image).value());
+  if (auto traced = memory_tracer_->start(); !traced) {
+    memory_error_ = traced.error().message;  // e.g. a kernel without kprobe events: no figures, same run
+    memory_tracer_.reset();
+    return;
+  }
+  add_memory_time("memory_trace_start", started);
+}
+
+void RunSteps::stop_memory_trace() {
+  if (!memory_tracer_) return;
+  const auto started = Clock::now();
+  auto capture = memory_tracer_->stop();
+  memory_tracer_.reset();
+  if (!capture) {
+    memory_error_ = capture.error().message;
+    return;
+  }
+  if (auto saved = analysis::save_memory_capture(capture.value(), output_dir_ / analysis::kModuleMemoryTraceDir);
+      !saved)
+    memory_error_ = "saving the memory trace: " + saved.error().message;
+  add_memory_time("memory_trace_stop", started);
+}
+
+void RunSteps::add_memory_time(const std::string& name, Clock::time_point started) {
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  timing_s_[name] += seconds;
+  timing_s_["memory_trace"] += seconds;
+}
+
 analysis::FioReport RunSteps::race() {
   phase("race");
   const auto baseline = memory_sample();
@@ -309,6 +380,7 @@ RegionReadback RunSteps::read_region() {
 }
 
 void RunSteps::power_off() {
+  stop_memory_trace();
   phase("poweroff");
   or_error(session_->power_off(), "power-off");
   timed("poweroff");

@@ -25,6 +25,7 @@
 namespace bh {
 
 class RaceTrace;
+class MemoryTracer;
 
 /// Set (non-empty) in the environment, races run without bcache's tracepoints, to measure
 /// what observing costs (README "Race evidence"). No such run can PASS: its evidence is missing.
@@ -32,6 +33,14 @@ inline constexpr const char* kNoRaceTraceVariable = "BH_NO_RACE_TRACE";
 
 /// Whether kNoRaceTraceVariable is set.
 bool race_tracing_disabled();
+
+/// Set (non-empty) in the environment, runs record no memory trace (memory.trace/), to
+/// measure what it costs. Such runs report no "bcache_memory".
+inline constexpr const char* kNoMemoryTraceVariable = "BH_NO_MEMORY_TRACE";
+
+/// Whether a run records bcache's own allocations (harness/runs/memory_trace.h) from
+/// provisioning to power-off. Power-cut cycles do not: their guest never powers off.
+enum class MemoryTracing { kRecord, kSkip };
 
 /// How often the guest agent samples memory while a measured phase runs.
 inline constexpr int kMemorySampleIntervalMs = 250;
@@ -66,7 +75,8 @@ struct RegionReadback {
 /// `facts`.
 class RunSteps {
  public:
-  RunSteps(const RunContext& context, std::map<std::string, double>& timing_s, RunFacts& facts);
+  RunSteps(const RunContext& context, std::map<std::string, double>& timing_s, RunFacts& facts,
+           MemoryTracing memory_tracing = MemoryTracing::kRecord);
   ~RunSteps();
 
   /// What the run boots: the prepared kernel and image with these disks.
@@ -79,7 +89,8 @@ class RunSteps {
             const std::string& phase = "boot");
   /// Formats and registers bcache with the scenario's settings (SKIP if knobs are missing).
   /// For a race or control scenario, bcache's tracepoints are armed first (RaceTrace::arm),
-  /// while no bcache code runs.
+  /// while no bcache code runs; with MemoryTracing::kRecord the memory trace starts first
+  /// too, and every phase after provisioning is marked in it.
   void provision();
   /// A run's start: the disk images (virtio devices) in the run directory, a boot on them,
   /// and provision().
@@ -103,8 +114,11 @@ class RunSteps {
   const std::string& race_trace_error() const { return trace_error_; }
   /// The checked region through bcache and from the backing device.
   RegionReadback read_region();
-  /// Asks the guest to power off; ERROR if it does not.
+  /// Stops the memory trace (saved as run_dir/memory.trace/), then asks the guest to power
+  /// off; ERROR if it does not.
   void power_off();
+  /// Why the run has no memory trace ("" when it has one, or none was asked for).
+  const std::string& memory_trace_error() const { return memory_error_; }
   /// Runs `job` with the scenario's environment (generation 1's pattern) plus `extra_env`;
   /// fio's JSON goes to NAME.fio.json and every log fio wrote beside it under its own name.
   /// ERROR if fio times out.
@@ -130,6 +144,11 @@ class RunSteps {
 
  private:
   void arm_trace();
+  void start_memory_trace();
+  void stop_memory_trace();
+  /// Records the time since `started` under timing_s[name] and adds it to
+  /// timing_s["memory_trace"].
+  void add_memory_time(const std::string& name, std::chrono::steady_clock::time_point started);
   void start_trace();
   void stop_trace();
   /// Records the time since `started` as timing_s[name] and adds it to timing_s["trace"].
@@ -147,6 +166,10 @@ class RunSteps {
   analysis::TraceCapture race_trace_;
   std::string trace_error_;
   double trace_s_ = 0;  ///< time spent arming, starting and stopping the trace
+  MemoryTracing memory_tracing_;
+  std::unique_ptr<MemoryTracer> memory_tracer_;
+  bool mark_phases_ = false;  ///< provisioned: phases are marked in the memory trace
+  std::string memory_error_;
   std::chrono::steady_clock::time_point phase_start_ = std::chrono::steady_clock::now();
 };
 
@@ -177,6 +200,11 @@ std::vector<std::string> console_problems(const std::filesystem::path& console_l
 /// from the files in `run_dir` to the result's summary fields. Returns "" or, when they
 /// cannot be computed, why (also recorded as "metrics_error").
 std::string add_run_metrics(RunResult& result, const std::filesystem::path& run_dir, const std::string& phase);
+
+/// Records why the run has no memory figures as the metric "bcache_memory_error", when its
+/// memory trace never started or stopped (`trace_error`, RunSteps::memory_trace_error())
+/// and the metrics did not say why already.
+void note_memory_trace_error(RunResult& result, const std::string& trace_error);
 
 /// How long the writing job ran, in seconds (fio's write runtime; 0 without writes).
 double writer_runtime_s(const analysis::FioReport& report);

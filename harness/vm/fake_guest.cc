@@ -8,13 +8,16 @@
 namespace bh::testing {
 using protocol::Json;
 
-std::string FakeGuest::write(const std::string& path, const std::string& value) {
-  if (!write_hook) {
-    files[path] = value;
-    return "";
+std::string FakeGuest::write(const std::string& path, const std::string& value, bool append) {
+  if (write_hook) {
+    if (auto refusal = write_hook(path, value); !refusal.empty())
+      return "write \"" + value + "\" to " + path + ": " + refusal;
+    if (!append) return "";
   }
-  if (auto refusal = write_hook(path, value); !refusal.empty())
-    return "write \"" + value + "\" to " + path + ": " + refusal;
+  if (append)
+    files[path] += value;
+  else
+    files[path] = value;
   return "";
 }
 
@@ -40,19 +43,31 @@ Expected<Json> FakeGuest::call(std::string_view op, Json fields, std::chrono::mi
     return Json{{"ok", true}, {"files", found}, {"errors", errors}};
   }
   if (op == protocol::kOpWriteFile) {
-    if (auto refusal = write(fields["path"].get<std::string>(), fields["content"].get<std::string>()); !refusal.empty())
+    if (auto refusal = write(fields["path"].get<std::string>(), fields["content"].get<std::string>(), false);
+        !refusal.empty())
       return fail("guest agent: write_file: " + refusal);
     return Json{{"ok", true}};
   }
   if (op == protocol::kOpWriteFiles) {
-    const auto& writes = fields["writes"];
-    for (std::size_t i = 0; i < writes.size(); ++i) {
-      if (auto refusal = write(writes[i]["path"].get<std::string>(), writes[i]["content"].get<std::string>());
-          !refusal.empty()) {
-        return fail("guest agent: write_files: write " + std::to_string(i + 1) + " of " +
-                    std::to_string(writes.size()) + ": " + refusal);
-      }
+    for (const auto& dir : fields.value("make_dirs", Json::array())) {
+      if (!dirs.insert(dir.get<std::string>()).second)
+        return fail("guest agent: write_files: mkdir " + dir.get<std::string>() + ": File exists");
     }
+    const auto& writes = fields["writes"];
+    const bool keep_going = fields.value("keep_going", false);
+    Json errors = Json::array();
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+      const auto refusal = write(writes[i]["path"].get<std::string>(), writes[i]["content"].get<std::string>(),
+                                 writes[i].value("append", false));
+      if (refusal.empty()) continue;
+      if (keep_going) {
+        errors.push_back({{"index", i}, {"error", refusal}});
+        continue;
+      }
+      return fail("guest agent: write_files: write " + std::to_string(i + 1) + " of " + std::to_string(writes.size()) +
+                  ": " + refusal);
+    }
+    if (keep_going) return Json{{"ok", true}, {"errors", errors}};
     return Json{{"ok", true}};
   }
   if (op == protocol::kOpReadPipes) {  // pipes: read once, then empty

@@ -17,10 +17,11 @@ class FakeGuest : public GuestChannel {
   /// Answers exec requests: argv -> response fields (exit_code, stdout, stderr...).
   using ExecHandler = std::function<protocol::Json(const std::vector<std::string>&)>;
   /// Called on write_file and each of write_files; may change other files (as sysfs does). Return an error text to
-  /// refuse the write.
+  /// refuse the write. When it accepts an append, the fake appends; a plain write is the hook's to make.
   using WriteHook = std::function<std::string(const std::string& path, const std::string& value)>;
 
   std::map<std::string, std::string> files;
+  std::set<std::string> dirs;  ///< made by write_files' make_dirs
   ExecHandler exec_handler = [](const std::vector<std::string>&) {
     return protocol::Json{{"exit_code", 0}, {"stdout", ""}, {"stderr", ""}};
   };
@@ -32,7 +33,7 @@ class FakeGuest : public GuestChannel {
 
  private:
   /// One write through write_hook (or into files); the refusal text, "" when written.
-  std::string write(const std::string& path, const std::string& value);
+  std::string write(const std::string& path, const std::string& value, bool append);
 };
 
 }  // namespace bh::testing

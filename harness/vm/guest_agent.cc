@@ -65,6 +65,33 @@ Expected<void> GuestAgent::write_files(const std::vector<std::pair<std::string, 
   return outcome::success();
 }
 
+Expected<std::map<std::size_t, std::string>> GuestAgent::write_batch(const std::vector<GuestWrite>& writes,
+                                                                     const std::vector<std::string>& make_dirs,
+                                                                     OnRefusal on_refusal) {
+  Json list = Json::array();
+  for (const auto& write : writes) {
+    Json entry = {{"path", write.path}, {"content", write.content}};
+    if (write.append) entry["append"] = true;
+    list.push_back(std::move(entry));
+  }
+  Json request = {{"writes", std::move(list)}, {"keep_going", on_refusal == OnRefusal::kKeepGoing}};
+  if (!make_dirs.empty()) request["make_dirs"] = make_dirs;
+  auto response = channel_.call(protocol::kOpWriteFiles, std::move(request), 30s);
+  if (!response) return response.error();
+  std::map<std::size_t, std::string> refused;
+  if (on_refusal == OnRefusal::kStop) return refused;
+  const auto errors = response.value().find("errors");
+  if (errors == response.value().end() || !errors->is_array())
+    return fail("in the guest, write_files: no errors list in the answer");
+  for (const auto& error : *errors) {
+    if (!error.is_object() || !error.value("index", Json()).is_number_unsigned() ||
+        !error.value("error", Json()).is_string() || error["index"].get<std::size_t>() >= writes.size())
+      return fail("in the guest, write_files: a malformed entry in its errors list");
+    refused[error["index"].get<std::size_t>()] = error["error"].get<std::string>();
+  }
+  return refused;
+}
+
 Expected<GuestFioResult> GuestAgent::fio(const std::string& job_text, const std::vector<std::string>& args,
                                          const std::map<std::string, std::string>& env,
                                          std::chrono::milliseconds timeout, const FioRunOptions& options) {

@@ -43,6 +43,16 @@ struct FioRunOptions {
   std::optional<std::chrono::milliseconds> cut_after;
 };
 
+/// One write of a batch (GuestAgent::write_batch).
+struct GuestWrite {
+  std::string path;
+  std::string content;
+  bool append = false;  ///< at the end of the existing file, never truncating it
+};
+
+/// How a batch of writes treats a refusal.
+enum class OnRefusal { kStop, kKeepGoing };
+
 /// The agent's operations, each with a deadline.
 class GuestAgent {
  public:
@@ -63,6 +73,12 @@ class GuestAgent {
   /// Each (path, content) written as write_file does, in order, in one round trip; fails at
   /// the first refused write, naming it ("write N of M: ..."), the earlier ones done.
   Expected<void> write_files(const std::vector<std::pair<std::string, std::string>>& writes);
+  /// Makes `make_dirs` (each must not exist yet), then writes `writes` in order, in one round
+  /// trip. kStop fails at the first refused write as write_files does; kKeepGoing tries every
+  /// write and returns the refused ones, by index into `writes`, with the kernel's error.
+  Expected<std::map<std::size_t, std::string>> write_batch(const std::vector<GuestWrite>& writes,
+                                                           const std::vector<std::string>& make_dirs,
+                                                           OnRefusal on_refusal);
   /// Runs a fio job file (text) in the guest.
   Expected<GuestFioResult> fio(const std::string& job_text, const std::vector<std::string>& args,
                                const std::map<std::string, std::string>& env, std::chrono::milliseconds timeout,
