@@ -184,6 +184,41 @@ std::vector<std::string> scenario_names(const Json& baseline, const Json& candid
   return names;
 }
 
+/// One side's values of bcache_memory.KEY: {"runs", "median", "min", "max"}; none measured: {"runs": 0}.
+Json memory_side(const std::vector<double>& values) {
+  if (values.empty()) return {{"runs", 0}};
+  return {{"runs", values.size()},
+          {"median", median(values).value()},
+          {"min", *std::min_element(values.begin(), values.end())},
+          {"max", *std::max_element(values.begin(), values.end())}};
+}
+
+/// The values of run field `pointer` over a side's measured runs.
+std::vector<double> values_at(const Json* scenario, const std::string& pointer) {
+  return values_of(scenario, {pointer, pointer, Direction::kLowerIsBetter});
+}
+
+Json memory_differences(const Json* base, const Json* cand) {
+  Json list = Json::array();
+  const auto backing = values_at(cand, "/backing_bytes");
+  for (const char* key : kMemoryDifferenceKeys) {
+    const auto pointer = std::string("/bcache_memory/") + key;
+    const auto b = values_at(base, pointer), c = values_at(cand, pointer);
+    if (b.empty() && c.empty()) continue;
+    Json entry = {{"name", key}, {"baseline", memory_side(b)}, {"candidate", memory_side(c)}};
+    if (!b.empty() && !c.empty()) {
+      const double difference = median(c).value() - median(b).value();
+      entry["difference_bytes"] = difference;
+      entry["difference_range_bytes"] = {*std::min_element(c.begin(), c.end()) - *std::max_element(b.begin(), b.end()),
+                                         *std::max_element(c.begin(), c.end()) - *std::min_element(b.begin(), b.end())};
+      if (!backing.empty() && median(backing).value() > 0)
+        entry["difference_bytes_per_tib"] = difference * 1099511627776.0 / median(backing).value();
+    }
+    list.push_back(std::move(entry));
+  }
+  return list;
+}
+
 struct Outcome {
   std::vector<std::string> errors, failures, regressions;
 };
@@ -251,6 +286,7 @@ Expected<Json> compare_summaries(const Json& baseline, const Json& candidate, co
           metric_json(metric, base_values, cand_values, threshold, options.bootstrap, compared));
     }
     adjust_for_multiple_metrics(scenario["metrics"]);
+    if (auto memory = memory_differences(base, cand); !memory.empty()) scenario["bcache_memory"] = std::move(memory);
     judge_scenario(scenario, outcome);
     scenarios.push_back(std::move(scenario));
   }

@@ -27,6 +27,12 @@ struct ComparedMetric {
 /// and the peak-minus-baseline of Slab, SUnreclaim and VmallocUsed.
 const std::vector<ComparedMetric>& compared_metrics();
 
+/// The bcache_memory figures compare reports as differences in bytes (candidate − baseline):
+/// traced to the byte and nearly deterministic, so a ratio with a bootstrap of medians would
+/// be the wrong tool.
+inline constexpr const char* kMemoryDifferenceKeys[] = {"baseline_bytes", "peak_bytes", "peak_minus_baseline_bytes",
+                                                        "held_at_end_bytes"};
+
 /// Fewer runs than this on either side give no significance verdict for a metric ("too few
 /// runs"): with one or two values there is no spread to weigh a change against.
 inline constexpr std::size_t kMinRunsForVerdict = 3;
@@ -53,7 +59,10 @@ Expected<void> add_threshold(ComparisonOptions& options, std::string_view assign
 /// "baseline" and "candidate" ({"status", "runs", "stale_blocks", "stale_blocks_after_power_cut",
 /// "power_cuts", "kernel_findings"}), "metrics": [{"name", "direction", "threshold",
 /// "baseline_runs", "candidate_runs", ...to_json(MetricComparison), "p_adjusted", "verdict",
-/// "note"?}]}],
+/// "note"?}], "bcache_memory"?: [{"name" (of kMemoryDifferenceKeys), "baseline" and
+/// "candidate" ({"runs", "median", "min", "max"}), "difference_bytes" (median − median),
+/// "difference_range_bytes" [lowest, highest], "difference_bytes_per_tib" (when the runs
+/// report backing_bytes)}]}],
 /// "geometric_mean": {"worse_if_above_one", "used", "skipped"}}.
 ///
 /// A metric's verdict is compare_metric's (interval and threshold), kept as a regression or

@@ -47,6 +47,31 @@ Json compare(const Json& baseline, const Json& candidate, const ComparisonOption
   return result ? result.value() : Json();
 }
 
+Json with_memory(Json run, std::uint64_t baseline, std::uint64_t peak) {
+  run["backing_bytes"] = 8ull << 40;
+  run["bcache_memory"] = {{"baseline_bytes", baseline},
+                          {"peak_bytes", peak},
+                          {"peak_minus_baseline_bytes", peak - baseline},
+                          {"held_at_end_bytes", baseline}};
+  return run;
+}
+
+TEST(CompareSummaries, BcachesOwnMemoryIsADifferenceInBytesWithItsRangeAndPerTib) {
+  const auto base = summary("debian:stock", {with_memory(perf_run(1000, 500), 2'257'516, 2'323'052),
+                                             with_memory(perf_run(1000, 500), 2'257'516, 2'323'052)});
+  const auto cand = summary("module:x", {with_memory(perf_run(1000, 500), 2'259'564, 2'325'132),
+                                         with_memory(perf_run(1000, 500), 2'259'564, 2'325'228)});
+  const Json memory = compare(base, cand)["scenarios"][0]["bcache_memory"];
+  ASSERT_EQ(memory.size(), 4u);
+  EXPECT_EQ(memory[0]["name"], "baseline_bytes");
+  EXPECT_DOUBLE_EQ(memory[0]["difference_bytes"].get<double>(), 2048);
+  EXPECT_DOUBLE_EQ(memory[0]["difference_bytes_per_tib"].get<double>(), 256);  // 2,048 B over 8 TiB
+  EXPECT_EQ(memory[1]["candidate"]["min"], 2'325'132);
+  EXPECT_EQ(memory[1]["difference_range_bytes"], Json::array({2080, 2176}));
+  EXPECT_FALSE(compare(summary("a", runs(3, 100, 10)), summary("b", runs(3, 100, 10)))["scenarios"][0].contains(
+      "bcache_memory"));
+}
+
 TEST(CompareSummaries, TheSameNumbersOnBothSidesPass) {
   const auto base = summary("debian:stock", {perf_run(1000, 500), perf_run(1100, 510), perf_run(900, 490)});
   const auto cand = summary("module:x@debian:stock", {perf_run(1000, 500), perf_run(1100, 510), perf_run(900, 490)});

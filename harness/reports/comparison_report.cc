@@ -49,6 +49,23 @@ Rows metric_rows(const Json& scenario) {
   return rows;
 }
 
+Rows memory_rows(const Json& scenario) {
+  Rows rows = {{"bcache's own memory (bytes)", "baseline median [min, max]", "candidate median [min, max]",
+                "difference", "range of differences", "difference per TiB"}};
+  const auto side = [](const Json& s) {
+    if (s.value("runs", 0) == 0) return std::string("–");
+    return number(s["median"], "%.0f") + " [" + number(s["min"], "%.0f") + ", " + number(s["max"], "%.0f") + "]";
+  };
+  for (const auto& entry : scenario["bcache_memory"]) {
+    const Json range = entry.value("difference_range_bytes", Json());
+    rows.push_back({entry.value("name", ""), side(entry["baseline"]), side(entry["candidate"]),
+                    number(entry.value("difference_bytes", Json()), "%+.0f"),
+                    range.is_array() ? "[" + number(range[0], "%+.0f") + ", " + number(range[1], "%+.0f") + "]" : "–",
+                    number(entry.value("difference_bytes_per_tib", Json()), "%+.1f")});
+  }
+  return rows;
+}
+
 std::string markdown_table(const Rows& rows) {
   std::string text;
   for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -151,6 +168,7 @@ std::string render_comparison_markdown(const Json& comparison) {
     text += "## " + scenario.value("name", "") + " (" + scenario.value("kind", "") + ")\n\n";
     text += markdown_table(stale_rows(scenario)) + "\n";
     if (!scenario["metrics"].empty()) text += markdown_table(metric_rows(scenario)) + "\n";
+    if (scenario.contains("bcache_memory")) text += markdown_table(memory_rows(scenario)) + "\n";
   }
   text += geometric_text(comparison) + " " + kMarksLegend + "\n";
   return text;
@@ -194,6 +212,7 @@ Expected<std::string> render_comparison_html(const Json& comparison, const std::
         "<h2>" + html_escape(scenario.value("name", "")) + " (" + html_escape(scenario.value("kind", "")) + ")</h2>\n";
     html += html_table(stale_rows(scenario));
     if (!scenario["metrics"].empty()) html += html_table(metric_rows(scenario));
+    if (scenario.contains("bcache_memory")) html += html_table(memory_rows(scenario));
   }
   html += "<p>" + html_escape(geometric_text(comparison) + " " + kMarksLegend) + "</p>\n";
   for (const auto& spec : plots) {

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "analysis/memory_summary.h"
+#include "harness/reports/module_memory_tables.h"
 
 namespace bh::analysis {
 namespace {
@@ -37,39 +38,6 @@ Cell text_of(const Json& value) {
 
 Cell status_of(const Json& value) {
   return {value.is_string() ? value.get<std::string>() : kMissing, CellKind::kStatus, ""};
-}
-
-std::string percent_encoded(const std::string& path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
-}
-
-/// The run's directory as a link relative to the report, or "" when it has none or it lies
-/// outside the report's directory.
-std::string run_link(const Json& run, const fs::path& directory) {
-  const auto& run_dir = at(run, "run_dir");
-  if (!run_dir.is_string()) return "";
-  fs::path path = run_dir.get<std::string>();
-  if (path.is_absolute()) {
-    if (directory.empty()) return "";
-    path = path.lexically_relative(directory);
-  }
-  path = path.lexically_normal();
-  if (path.empty() || path == "." || *path.begin() == "..") return "";
-  return percent_encoded(path.generic_string());
-}
-
-/// The first cells of every per-run row: scenario and 1-based run number.
-std::vector<Cell> run_cells(const SummaryRun& ref, const fs::path& directory) {
-  return {text(ref.scenario), {std::to_string(ref.index + 1), CellKind::kNumber, run_link(ref.run, directory)}};
 }
 
 Table runs_table(const ReportInput& input) {
@@ -292,15 +260,6 @@ void set_column_kinds(Table& table) {
 
 }  // namespace
 
-std::string format_number(const Json& value, int decimals) {
-  if (value.is_number_integer() && decimals == 0) return value.dump();
-  if (!value.is_number() || !std::isfinite(value.get<double>())) return kMissing;
-  char buffer[64];
-  auto [end, ec] =
-      std::to_chars(buffer, buffer + sizeof buffer, value.get<double>(), std::chars_format::fixed, decimals);
-  return ec == std::errc() ? std::string(buffer, end) : kMissing;
-}
-
 std::vector<std::pair<std::string, Cell>> report_facts(const Json& summary) {
   const auto& kernel = at(summary, "kernel");
   std::string kernel_text = text_of(at(kernel, "spec")).text;
@@ -348,6 +307,9 @@ std::vector<Table> report_tables(const ReportInput& input) {
   std::vector<Table> tables{runs_table(input)};
   for (auto table :
        {stale_explanations_table(input), latency_table(input), memory_table(input), counters_table(input)}) {
+    if (!table.rows.empty()) tables.push_back(std::move(table));
+  }
+  for (auto table : {module_memory_table(input), memory_growth_table(input)}) {
     if (!table.rows.empty()) tables.push_back(std::move(table));
   }
   for (auto& table : tables) set_column_kinds(table);

@@ -27,6 +27,7 @@ void put_facts(Json& json, const RunFacts& facts) {
   if (!facts.boot_retries.empty()) json["boot_retries"] = facts.boot_retries;
   put_if(json, "readback", facts.readback);
   put_if(json, "fill_bytes", facts.fill_bytes);
+  put_if(json, "backing_bytes", facts.backing_bytes);
   put_if(json, "race_write_bytes", facts.race_write_bytes);
   put_if(json, "race_read_ios", facts.race_read_ios);
   for (const auto& [phase, ios] : facts.phase_ios) json[phase + "_ios"] = ios;

@@ -31,9 +31,12 @@ struct RunFacts {
   std::vector<std::string> boot_retries;    ///< "boot_retries": each hung boot retried (absent: none)
   std::optional<std::map<std::string, std::string>> readback;  ///< "readback": knob -> value read back
   std::optional<std::uint64_t> fill_bytes;                     ///< "fill_bytes": what the fill wrote
-  std::optional<std::uint64_t> race_write_bytes;               ///< "race_write_bytes": what the race's writer wrote
-  std::optional<std::uint64_t> race_read_ios;                  ///< "race_read_ios": reads the race's readers completed
-  std::map<std::string, std::uint64_t> phase_ios;              ///< "PHASE_ios": I/Os of each perf phase
+  /// "backing_bytes": the backing device's size as the guest's bcache sees it (bcache0's size
+  /// plus the data offset), read back after provisioning.
+  std::optional<std::uint64_t> backing_bytes;
+  std::optional<std::uint64_t> race_write_bytes;   ///< "race_write_bytes": what the race's writer wrote
+  std::optional<std::uint64_t> race_read_ios;      ///< "race_read_ios": reads the race's readers completed
+  std::map<std::string, std::uint64_t> phase_ios;  ///< "PHASE_ios": I/Os of each perf phase
 };
 
 /// What bcache's tracepoints showed of one race phase (a run's, or a cut's up to the cut):

@@ -21,7 +21,8 @@ std::map<std::string, std::string> job_environment(const Scenario& scenario, std
           {"BH_READ_SIZE", std::to_string(region.read_size)},
           {"BH_FILL_OFFSET", std::to_string(region.fill_offset())},
           {"BH_FILL_SIZE", std::to_string(region.fill_size())},
-          {"BH_READ_RUNTIME", std::to_string(scenario.race_timeout_s)}};
+          {"BH_READ_RUNTIME", std::to_string(scenario.race_timeout_s)},
+          {"BH_WRITERS", std::to_string(scenario.perf.writers)}};
 }
 
 }  // namespace bh

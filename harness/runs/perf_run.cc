@@ -41,8 +41,10 @@ class PerfRun {
   void run() {
     steps_.start();
     counters_before_ = settled_counters("provision").values;
-    steps_.fill();
-    record_counters("fill");
+    if (!context_.scenario.fill_job.empty()) {
+      steps_.fill();
+      record_counters("fill");
+    }
     const auto& perf = context_.scenario.perf;
     if (perf.warmup_s > 0) perf_phase("warmup", perf.warmup_s);
     perf_phase(kPerfMeasuredPhase, perf.runtime_s);

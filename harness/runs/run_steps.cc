@@ -4,6 +4,7 @@
 
 #include "analysis/memory/memory_capture.h"
 #include "analysis/run_metrics.h"
+#include "base/strings.h"
 #include "harness/image/module_file.h"
 #include "harness/runs/guest_boot.h"
 #include "harness/runs/memory_trace.h"
@@ -153,6 +154,7 @@ void RunSteps::provision() {
   bcache_ = or_error(provisioner.provision(context_.scenario.settings, context_.scenario.required_knobs),
                      "provisioning bcache");
   facts_.readback = bcache_.readback;
+  if (bcache_.missing_knobs.empty()) facts_.backing_bytes = backing_bytes();
   if (!bcache_.missing_knobs.empty()) {
     std::string names;
     for (const auto& knob : bcache_.missing_knobs) names += (names.empty() ? "" : ", ") + knob;
@@ -160,6 +162,14 @@ void RunSteps::provision() {
   }
   timed("provision");
   mark_phases_ = true;  // the next phase's mark is the baseline: registered and idle
+}
+
+std::uint64_t RunSteps::backing_bytes() {
+  const auto sysfs = "/sys/block/" + fs::path(bcache_.bcache_device).filename().string() + "/size";
+  const auto text = or_error(session_->agent().read_file(sysfs), "reading back the bcache device's size");
+  const auto sectors = to_number(trim(text));
+  if (!sectors) stop(Status::kError, sysfs + " holds '" + std::string(trim(text)) + "', no sector count");
+  return *sectors * 512 + bcache_.data_offset_bytes;
 }
 
 void RunSteps::start() {

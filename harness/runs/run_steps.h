@@ -143,6 +143,8 @@ class RunSteps {
   const ProvisionedBcache& bcache() const { return bcache_; }
 
  private:
+  /// The backing device's size: bcache's device size read back, plus the data offset.
+  std::uint64_t backing_bytes();
   void arm_trace();
   void start_memory_trace();
   void stop_memory_trace();

@@ -15,7 +15,15 @@ namespace fs = std::filesystem;
 
 std::vector<Scenario> resolve_scenarios(const RunOptions& options) {
   const auto jobs_dir = default_jobs_dir();
-  auto names = options.scenarios.empty() ? shipped_scenarios(jobs_dir) : options.scenarios;
+  std::vector<std::string> names;
+  for (const auto& name : options.scenarios.empty() ? shipped_scenarios(jobs_dir) : options.scenarios) {
+    if (!name.starts_with(kGroupPrefix)) {
+      names.push_back(name);
+      continue;
+    }
+    const auto group = value_or_throw(scenario_group(std::string_view(name).substr(1), jobs_dir), ExitCode::kUsage);
+    names.insert(names.end(), group.begin(), group.end());
+  }
   if (names.empty()) throw HarnessError(ExitCode::kUsage, "no scenarios found in " + jobs_dir.string());
   std::vector<Scenario> scenarios;
   for (const auto& name : names) {

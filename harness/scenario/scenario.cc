@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <sstream>
 
 namespace bh {
@@ -105,10 +106,10 @@ std::string without_key_prefix(std::string message, std::string_view key) {
 
 /// Applies every key of a [bcache]-style table (except `skip`), recording key and value text.
 Expected<void> apply_bcache_table(const Context& ctx, const toml::table& table, std::string_view prefix,
-                                  std::string_view skip, BcacheSettings& settings,
+                                  std::initializer_list<std::string_view> skip, BcacheSettings& settings,
                                   std::vector<std::pair<std::string, std::string>>* record) {
   for (auto&& [key, node] : table) {
-    if (key.str() == skip) continue;
+    if (std::find(skip.begin(), skip.end(), key.str()) != skip.end()) continue;
     const auto name = join_key(prefix, key.str());
     auto text = setting_text(ctx, name, node);
     if (!text) return text.error();
@@ -188,6 +189,29 @@ Expected<void> read_requires(const Context& ctx, const toml::table& root, Scenar
   return outcome::success();
 }
 
+Expected<void> read_groups(const Context& ctx, const toml::table& root, Scenario& scenario) {
+  if (const toml::node* run = root.get("run_by_default")) {
+    const auto* flag = run->as_boolean();
+    if (flag == nullptr)
+      return fail(ctx.at(run->source(), "run_by_default", "expected true or false, got " + type_name(*run)));
+    scenario.run_by_default = flag->get();
+  }
+  const toml::node* node = root.get("groups");
+  if (node == nullptr) return outcome::success();
+  const auto* array = node->as_array();
+  if (array == nullptr)
+    return fail(ctx.at(node->source(), "groups", "expected an array of group names, got " + type_name(*node)));
+  for (const auto& item : *array) {
+    const auto* text = item.as_string();
+    const bool valid = text != nullptr && !text->get().empty() &&
+                       text->get().find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+    if (!valid)
+      return fail(ctx.at(item.source(), "groups", "each entry must be a group name of [a-z0-9-], like \"fix-eval\""));
+    scenario.groups.push_back(text->get());
+  }
+  return outcome::success();
+}
+
 Expected<void> read_timeout(const Context& ctx, const toml::table& root, Scenario& scenario) {
   const toml::node* node = root.get("race_timeout_s");
   if (node == nullptr) return outcome::success();
@@ -256,11 +280,11 @@ Expected<void> read_race_job(const Context& ctx, const toml::table& root, Scenar
   return outcome::success();
 }
 
-Expected<std::uint32_t> read_seconds(const Context& ctx, const toml::table& table, std::string_view key,
-                                     std::uint32_t fallback, std::int64_t min) {
+Expected<std::uint32_t> read_seconds(const Context& ctx, const toml::table& table, std::string_view prefix,
+                                     std::string_view key, std::uint32_t fallback, std::int64_t min) {
   const toml::node* node = table.get(key);
   if (node == nullptr) return fallback;
-  const auto name = join_key("perf", key);
+  const auto name = join_key(prefix, key);
   const auto* number = node->as_integer();
   if (number == nullptr)
     return fail(ctx.at(node->source(), name, "expected an integer (seconds), got " + type_name(*node)));
@@ -269,6 +293,25 @@ Expected<std::uint32_t> read_seconds(const Context& ctx, const toml::table& tabl
                        "must be between " + std::to_string(min) + " and " + std::to_string(kMaxTimeoutS)));
   }
   return static_cast<std::uint32_t>(number->get());
+}
+
+/// The keys of a [perf] table (at `prefix`) over `perf`.
+Expected<void> read_perf_table(const Context& ctx, const toml::table& table, std::string_view prefix,
+                               PerfPhases& perf) {
+  if (auto known = check_known_keys(ctx, table, prefix, {"warmup_s", "runtime_s", "writers"}); !known) return known;
+  auto warmup = read_seconds(ctx, table, prefix, "warmup_s", perf.warmup_s, 0);
+  if (!warmup) return warmup.error();
+  auto runtime = read_seconds(ctx, table, prefix, "runtime_s", perf.runtime_s, 1);
+  if (!runtime) return runtime.error();
+  perf.warmup_s = warmup.value();
+  perf.runtime_s = runtime.value();
+  if (const toml::node* node = table.get("writers")) {
+    const auto* number = node->as_integer();
+    if (number == nullptr || number->get() < 1 || number->get() > 256)
+      return fail(ctx.at(node->source(), join_key(prefix, "writers"), "expected an integer from 1 to 256"));
+    perf.writers = static_cast<std::uint32_t>(number->get());
+  }
+  return outcome::success();
 }
 
 Expected<void> read_perf_jobs(const Context& ctx, const toml::table& root, Scenario& scenario) {
@@ -280,13 +323,7 @@ Expected<void> read_perf_jobs(const Context& ctx, const toml::table& root, Scena
   scenario.expected_stale = ExpectedStale::kNone;
   const toml::table* table = sub_table(root, "perf");
   if (table == nullptr) return outcome::success();
-  if (auto known = check_known_keys(ctx, *table, "perf", {"warmup_s", "runtime_s"}); !known) return known;
-  auto warmup = read_seconds(ctx, *table, "warmup_s", scenario.perf.warmup_s, 0);
-  if (!warmup) return warmup.error();
-  auto runtime = read_seconds(ctx, *table, "runtime_s", scenario.perf.runtime_s, 1);
-  if (!runtime) return runtime.error();
-  scenario.perf = {warmup.value(), runtime.value()};
-  return outcome::success();
+  return read_perf_table(ctx, *table, "perf", scenario.perf);
 }
 
 Expected<void> read_region(const Context& ctx, const toml::table& root, Region& region) {
@@ -311,7 +348,7 @@ Expected<void> read_region(const Context& ctx, const toml::table& root, Region& 
 }
 
 Expected<ScenarioVariant> read_variant(const Context& ctx, const toml::key& name, const toml::node& node,
-                                       const BcacheSettings& base) {
+                                       const Scenario& scenario) {
   const auto prefix = join_key("variants", name.str());
   const auto* table = node.as_table();
   if (table == nullptr)
@@ -323,17 +360,33 @@ Expected<ScenarioVariant> read_variant(const Context& ctx, const toml::key& name
   auto description = read_string(ctx, *table, prefix, "description");
   if (!description) return description.error();
   variant.description = description.value().value_or("");
-  BcacheSettings scratch = base;  // checks every variant's keys, selected or not
-  auto applied = apply_bcache_table(ctx, *table, prefix, "description", scratch, &variant.settings);
+  BcacheSettings scratch = scenario.settings;  // checks every variant's keys, selected or not
+  auto applied = apply_bcache_table(ctx, *table, prefix, {"description", "perf"}, scratch, &variant.settings);
   if (!applied) return applied.error();
+  if (const toml::node* perf = table->get("perf")) {
+    if (scenario.kind != ScenarioKind::kPerf)
+      return fail(ctx.at(perf->source(), join_key(prefix, "perf"), "only perf scenarios (kind = \"perf\") have it"));
+    if (perf->as_table() == nullptr)
+      return fail(ctx.at(perf->source(), join_key(prefix, "perf"), "expected a table, got " + type_name(*perf)));
+    variant.perf = scenario.perf;
+    if (auto read = read_perf_table(ctx, *perf->as_table(), join_key(prefix, "perf"), *variant.perf); !read)
+      return read.error();
+  }
   return variant;
 }
 
 Expected<void> read_variants(const Context& ctx, const toml::table& root, Scenario& scenario) {
   const toml::table* table = sub_table(root, "variants");
   if (table == nullptr) return outcome::success();
-  for (auto&& [name, node] : *table) {
-    auto variant = read_variant(ctx, name, node, scenario.settings);
+  std::vector<std::pair<const toml::key*, const toml::node*>> in_file_order;  // toml++ sorts keys by name
+  for (auto&& [name, node] : *table) in_file_order.emplace_back(&name, &node);
+  std::stable_sort(in_file_order.begin(), in_file_order.end(), [](const auto& a, const auto& b) {
+    return a.first->source().begin.line < b.first->source().begin.line;
+  });
+  for (const auto& [name_ptr, node_ptr] : in_file_order) {
+    const auto& name = *name_ptr;
+    const auto& node = *node_ptr;
+    auto variant = read_variant(ctx, name, node, scenario);
     if (!variant) return variant.error();
     scenario.variants.push_back(std::move(variant).value());
   }
@@ -352,6 +405,7 @@ Expected<void> select_variant(const Context& ctx, const toml::table& root, std::
     for (const auto& [key, value] : variant.settings) {
       if (!apply_setting(scenario.settings, key, value)) return fail("unreachable: variant key checked at load");
     }
+    if (variant.perf) scenario.perf = *variant.perf;
     scenario.variant = variant.name;
     return outcome::success();
   }
@@ -364,7 +418,7 @@ Expected<void> read_settings(const Context& ctx, const toml::table& root, std::s
                              Scenario& scenario) {
   const toml::table* bcache = sub_table(root, "bcache");
   if (bcache != nullptr) {
-    auto applied = apply_bcache_table(ctx, *bcache, "bcache", "", scenario.settings, nullptr);
+    auto applied = apply_bcache_table(ctx, *bcache, "bcache", {}, scenario.settings, nullptr);
     if (!applied) return applied;
   }
   auto variants = read_variants(ctx, root, scenario);
@@ -387,10 +441,10 @@ Expected<void> check_region_fits(const Context& ctx, const toml::table& root, co
 }
 
 Expected<void> read_top_level(const Context& ctx, const toml::table& root, Scenario& scenario) {
-  auto known =
-      check_known_keys(ctx, root, "",
-                       {"description", "kind", "expected_stale", "requires", "race_timeout_s", "min_race_windows",
-                        "not_exercised", "fill_job", "race_job", "perf_job", "perf", "region", "bcache", "variants"});
+  auto known = check_known_keys(
+      ctx, root, "",
+      {"description", "kind", "expected_stale", "requires", "race_timeout_s", "min_race_windows", "not_exercised",
+       "groups", "run_by_default", "fill_job", "race_job", "perf_job", "perf", "region", "bcache", "variants"});
   if (!known) return known;
   for (auto key : {"region", "bcache", "variants", "perf"}) {
     if (auto table = check_is_table(ctx, root, key); !table) return table;
@@ -398,12 +452,14 @@ Expected<void> read_top_level(const Context& ctx, const toml::table& root, Scena
   auto description = require_string(ctx, root, "description");
   if (!description) return description.error();
   scenario.description = description.value();
-  for (auto step : {read_kind, read_requires, read_timeout, read_min_race_windows, read_not_exercised}) {
+  for (auto step : {read_kind, read_requires, read_groups, read_timeout, read_min_race_windows, read_not_exercised}) {
     if (auto read = step(ctx, root, scenario); !read) return read;
   }
-  auto fill = read_job(ctx, root, "fill_job");
-  if (!fill) return fill.error();
-  scenario.fill_job = fill.value();
+  if (scenario.kind != ScenarioKind::kPerf || root.get("fill_job") != nullptr) {  // a perf scenario may skip the fill
+    auto fill = read_job(ctx, root, "fill_job");
+    if (!fill) return fill.error();
+    scenario.fill_job = fill.value();
+  }
   auto jobs =
       scenario.kind == ScenarioKind::kPerf ? read_perf_jobs(ctx, root, scenario) : read_race_job(ctx, root, scenario);
   if (!jobs) return jobs;
@@ -479,17 +535,50 @@ Expected<Scenario> resolve_scenario(std::string_view name_or_path, const fs::pat
   return load_scenario_file(file, variant);
 }
 
-std::vector<std::string> shipped_scenarios(const fs::path& jobs_dir) {
-  std::vector<std::pair<ScenarioKind, std::string>> found;
+namespace {
+
+/// Every scenario file of jobs_dir, loaded (or why it did not load), by kind then name.
+std::vector<std::pair<std::string, Expected<Scenario>>> scenario_files(const fs::path& jobs_dir) {
+  std::vector<std::pair<std::string, Expected<Scenario>>> files;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(jobs_dir, error)) {
     if (!entry.is_regular_file() || entry.path().extension() != ".toml") continue;
-    auto scenario = load_scenario_file(entry.path());
-    found.emplace_back(scenario ? scenario.value().kind : ScenarioKind::kRace, entry.path().stem().string());
+    files.emplace_back(entry.path().stem().string(), load_scenario_file(entry.path()));
   }
-  std::sort(found.begin(), found.end());  // by kind (race, control, perf), then by name
+  const auto kind = [](const Expected<Scenario>& scenario) {
+    return scenario ? scenario.value().kind : ScenarioKind::kRace;
+  };
+  std::sort(files.begin(), files.end(), [&](const auto& a, const auto& b) {
+    return std::pair(kind(a.second), a.first) < std::pair(kind(b.second), b.first);
+  });
+  return files;
+}
+
+}  // namespace
+
+std::vector<std::string> shipped_scenarios(const fs::path& jobs_dir) {
   std::vector<std::string> names;
-  for (auto& [kind, name] : found) names.push_back(std::move(name));
+  for (const auto& [name, scenario] : scenario_files(jobs_dir)) {
+    if (!scenario || scenario.value().run_by_default) names.push_back(name);
+  }
+  return names;
+}
+
+Expected<std::vector<std::string>> scenario_group(std::string_view group, const fs::path& jobs_dir) {
+  std::vector<std::string> names;
+  std::set<std::string> known;
+  for (const auto& [name, scenario] : scenario_files(jobs_dir)) {
+    if (!scenario) return fail("group @" + std::string(group) + ": " + scenario.error().message);
+    known.insert(scenario.value().groups.begin(), scenario.value().groups.end());
+    const auto& groups = scenario.value().groups;
+    if (std::find(groups.begin(), groups.end(), group) == groups.end()) continue;
+    names.push_back(name);
+    for (const auto& variant : scenario.value().variants) names.push_back(name + ":" + variant.name);
+  }
+  if (names.empty()) {
+    return fail("no scenario in " + jobs_dir.string() + " belongs to group @" + std::string(group) +
+                " (known groups: " + comma_list(std::vector<std::string>(known.begin(), known.end())) + ")");
+  }
   return names;
 }
 

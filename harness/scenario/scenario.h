@@ -44,17 +44,21 @@ struct Region {
 };
 
 /// A named set of [bcache] overrides, selected as NAME:VARIANT.
+/// How long a perf scenario's job runs: once to warm up (not measured), then for the
+/// measured runtime, and with how many writers (TOML table [perf]).
+struct PerfPhases {
+  std::uint32_t warmup_s = 5;    ///< 0: no warm-up
+  std::uint32_t runtime_s = 20;  ///< the measured phase, at least 1
+  std::uint32_t writers = 1;     ///< writer jobs the perf job runs, as $BH_WRITERS (1-256)
+};
+
 struct ScenarioVariant {
   std::string name;
   std::string description;
   std::vector<std::pair<std::string, std::string>> settings;  ///< key, value text, file order
-};
-
-/// How long a perf scenario's job runs: once to warm up (not measured), then for the
-/// measured runtime (TOML table [perf]).
-struct PerfPhases {
-  std::uint32_t warmup_s = 5;    ///< 0: no warm-up
-  std::uint32_t runtime_s = 20;  ///< the measured phase, at least 1
+  /// The base scenario's [perf] with the variant's [variants.NAME.perf] keys over it
+  /// (perf scenarios only; none when the variant has no such table).
+  std::optional<PerfPhases> perf;
 };
 
 /// min_race_windows when a race scenario does not set it (README "Race evidence": the
@@ -72,7 +76,7 @@ struct Scenario {
   ExpectedStale expected_stale = ExpectedStale::kSome;
   BcacheSettings settings;
   Region region;
-  std::filesystem::path fill_job;  ///< absolute; exists
+  std::filesystem::path fill_job;  ///< absolute; exists. Empty for a perf scenario without a fill
   std::filesystem::path race_job;  ///< race and control scenarios: absolute; exists. perf: empty
   std::filesystem::path perf_job;  ///< perf scenarios: absolute; exists. Others: empty
   PerfPhases perf;                 ///< perf scenarios only
@@ -90,6 +94,12 @@ struct Scenario {
   /// `not_exercised = "error" | "skip"`.
   bool skip_when_not_exercised = false;
   std::vector<ScenarioVariant> variants;  ///< every variant the file defines
+  /// Groups the scenario and every variant of it belong to, run together as `@GROUP` (TOML
+  /// key `groups`, names of [a-z0-9-]).
+  std::vector<std::string> groups;
+  /// Whether `run` without --scenario runs it (TOML key `run_by_default`, default true):
+  /// false for scenarios run only as part of a group, e.g. the fix-evaluation workloads.
+  bool run_by_default = true;
 
   /// "NAME" or "NAME:VARIANT".
   std::string full_name() const;
@@ -103,10 +113,18 @@ Expected<Scenario> load_scenario_file(const std::filesystem::path& path, std::st
 /// '/' or ends in ".toml". An unknown name's error lists the known ones.
 Expected<Scenario> resolve_scenario(std::string_view name_or_path, const std::filesystem::path& jobs_dir);
 
-/// The scenario names in jobs_dir, race scenarios first, then controls, then perf scenarios,
-/// each group sorted by name. A file that does not load counts as a race scenario, so running the set reports its
-/// error instead of silently dropping it.
+/// The scenario names in jobs_dir that run by default, race scenarios first, then controls,
+/// then perf scenarios, each kind sorted by name. A file that does not load counts as a race scenario, so running the
+/// set reports its error instead of silently dropping it.
 std::vector<std::string> shipped_scenarios(const std::filesystem::path& jobs_dir);
+
+/// "@GROUP" names a group of scenarios.
+inline constexpr char kGroupPrefix = '@';
+
+/// Every scenario of jobs_dir in `group`, each with all its variants ("NAME", then
+/// "NAME:VARIANT" per variant), ordered as shipped_scenarios orders them. An error names a
+/// file that does not load, or a group no scenario belongs to, listing the known groups.
+Expected<std::vector<std::string>> scenario_group(std::string_view group, const std::filesystem::path& jobs_dir);
 
 /// $BH_JOBS_DIR when set, else the source tree's jobs/ directory.
 std::filesystem::path default_jobs_dir();

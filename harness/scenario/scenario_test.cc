@@ -158,6 +158,44 @@ TEST(LoadScenario, PerfTableSetsThePhases) {
   EXPECT_EQ(scenario_kind_name(scenario.value().kind), "perf");
 }
 
+TEST(LoadScenario, APerfScenarioMayHaveNoFillAndAVariantMayChangeItsPhases) {
+  auto base = load_scenario_file(kFixtures / "perf-variant-writers.toml");
+  ASSERT_TRUE(base) << base.error().message;
+  EXPECT_TRUE(base.value().fill_job.empty());
+  EXPECT_EQ(base.value().perf.writers, 2u);
+  EXPECT_FALSE(base.value().run_by_default);
+  EXPECT_THAT(base.value().groups, ElementsAre("probe-set"));
+  auto many = load_scenario_file(kFixtures / "perf-variant-writers.toml", "many");
+  ASSERT_TRUE(many) << many.error().message;
+  EXPECT_EQ(many.value().perf.writers, 64u);
+  EXPECT_EQ(many.value().perf.runtime_s, 3u);  // the base's, where the variant says nothing
+  EXPECT_EQ(many.value().settings.backing_bytes, 2ull << 30);
+  EXPECT_THAT(load_error("perf-variant-bad-writers.toml"),
+              HasSubstr("perf-variant-bad-writers.toml:6: key 'variants.too-many.perf.writers': expected an integer "
+                        "from 1 to 256"));
+  EXPECT_THAT(load_error("bad-group.toml"),
+              HasSubstr("bad-group.toml:3: key 'groups': each entry must be a group name"));
+}
+
+TEST(ScenarioGroup, FixEvalHoldsTheMemoryWorkloadsWithEveryVariantAndThePerfScenarios) {
+  auto group = scenario_group("fix-eval", kJobsDir);
+  ASSERT_TRUE(group) << group.error().message;
+  EXPECT_THAT(group.value(),
+              ElementsAre("fix-eval-memory-size", "fix-eval-memory-size:1t", "fix-eval-memory-size:8t",
+                          "fix-eval-memory-writers", "fix-eval-memory-writers:w4", "fix-eval-memory-writers:w16",
+                          "fix-eval-memory-writers:w64", "perf-randread", "perf-randread-seqwrite", "perf-randrw"));
+  for (const auto& name : group.value()) EXPECT_TRUE(resolve_scenario(name, kJobsDir)) << name;
+  // Group-only scenarios stay out of a plain `run`.
+  for (const auto& name : shipped_scenarios(kJobsDir)) EXPECT_FALSE(name.starts_with("fix-eval")) << name;
+}
+
+TEST(ScenarioGroup, AnUnknownGroupListsTheKnownOnes) {
+  auto group = scenario_group("nightly-typo", kJobsDir);
+  ASSERT_FALSE(group);
+  EXPECT_THAT(group.error().message,
+              AllOf(HasSubstr("no scenario in"), HasSubstr("belongs to group @nightly-typo"), HasSubstr("fix-eval")));
+}
+
 TEST(LoadScenario, PerfScenarioWithARaceJobIsAnError) {
   EXPECT_THAT(load_error("perf-with-race-job.toml"),
               AllOf(HasSubstr("perf-with-race-job.toml:4: key 'race_job'"), HasSubstr("perf_job")));
@@ -202,7 +240,7 @@ TEST(LoadScenario, MissingJobFileIsAnError) {
 
 TEST(LoadScenario, UnknownVariantListsTheKnownOnes) {
   EXPECT_THAT(load_error("minimal.toml", "fast"),
-              AllOf(HasSubstr("minimal.toml:"), HasSubstr("unknown variant 'fast'"), HasSubstr("plain, slow")));
+              AllOf(HasSubstr("minimal.toml:"), HasSubstr("unknown variant 'fast'"), HasSubstr("slow, plain")));
 }
 
 TEST(LoadScenario, BadKeyInAnUnselectedVariantIsStillAnError) {
