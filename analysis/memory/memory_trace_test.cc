@@ -2,24 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "analysis/trace/synthetic_trace.h"
+#include "analysis/memory/synthetic_memory_events.h"
 
 namespace bh::analysis {
 namespace {
 
 using testing::SyntheticCpu;
 using testing::SyntheticEvent;
-
-const SyntheticEvent kKmalloc{"kmem/kmalloc", 500, {"call_site", "ptr", "bytes_req", "bytes_alloc"}};
-const SyntheticEvent kKfree{"kmem/kfree", 501, {"call_site", "ptr"}};
-const SyntheticEvent kPages{"bhmem/pages", 600, {"__probe_ip", "order", "caller"}};
-const SyntheticEvent kPagesRet{"bhmem/pages_ret", 601, {"__probe_func", "__probe_ret_ip", "ptr"}};
-const SyntheticEvent kFreePages{"bhmem/free_pages", 602, {"__probe_ip", "ptr", "caller"}};
-const SyntheticEvent kKrealloc{"bhmem/krealloc", 603, {"__probe_ip", "ptr", "size", "caller"}};
-const SyntheticEvent kKreallocRet{"bhmem/krealloc_ret", 604, {"__probe_func", "__probe_ret_ip", "ptr"}};
-const SyntheticEvent kMarker{"ftrace/print", 5, {"ip", "buf"}};
-const std::vector<SyntheticEvent> kEvents = {kKmalloc,   kKfree,    kPages,       kPagesRet,
-                                             kFreePages, kKrealloc, kKreallocRet, kMarker};
+using namespace testing;  // the memory events
 
 /// A module whose code is [0xc000, 0xd000).
 LoadedModuleCode module_code() {
@@ -28,7 +18,7 @@ LoadedModuleCode module_code() {
 }
 
 MemoryTrace decode(std::vector<std::string> cpus, const std::string& profile = "") {
-  auto capture = testing::synthetic_capture(kEvents, std::move(cpus));
+  auto capture = testing::synthetic_capture(kMemoryEvents, std::move(cpus));
   capture.kprobe_profile = profile;
   auto trace = decode_memory_trace(capture, module_code());
   EXPECT_TRUE(trace) << trace.error().message;
@@ -119,7 +109,7 @@ TEST(DecodeMemoryTrace, KprobeMissesOfTheHarnesssProbesAreLostEvents) {
 }
 
 TEST(DecodeMemoryTrace, ABadProfileLineOrAFormatWithoutItsFieldIsNamed) {
-  auto capture = testing::synthetic_capture(kEvents, {SyntheticCpu(1).bytes()});
+  auto capture = testing::synthetic_capture(kMemoryEvents, {SyntheticCpu(1).bytes()});
   capture.kprobe_profile = "  pages twelve 0\n";
   auto bad_profile = decode_memory_trace(capture, module_code());
   ASSERT_FALSE(bad_profile);

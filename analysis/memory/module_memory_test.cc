@@ -3,23 +3,19 @@
 #include <gtest/gtest.h>
 
 #include "analysis/memory/memory_probes.h"
-#include "analysis/trace/synthetic_trace.h"
+#include "analysis/memory/synthetic_memory_events.h"
 
 namespace bh::analysis {
 namespace {
 
 using testing::SyntheticCpu;
 using testing::SyntheticEvent;
-
-const SyntheticEvent kKmalloc{"kmem/kmalloc", 500, {"call_site", "ptr", "bytes_req", "bytes_alloc"}};
-const SyntheticEvent kKfree{"kmem/kfree", 501, {"call_site", "ptr"}};
-const SyntheticEvent kMarker{"ftrace/print", 5, {"ip", "buf"}};
-const SyntheticEvent kPagesRet{"bhmem/pages_ret", 601, {"__probe_func", "__probe_ret_ip", "ptr"}};
+using namespace testing;  // the memory events
 
 /// bch_register [0xc100, 0xc180) and bch_write [0xc200, 0xc240) in .text at 0xc000.
 MemoryCapture capture_of(std::string raw) {
   MemoryCapture capture;
-  capture.trace = testing::synthetic_capture({kKmalloc, kKfree, kMarker, kPagesRet}, {std::move(raw)});
+  capture.trace = testing::synthetic_capture(kMemoryEvents, {std::move(raw)});
   capture.module = "bcache";
   capture.image = {{{".text", 0x1000}}, {{"bch_register", ".text", 0x100, 0x80}, {"bch_write", ".text", 0x200, 0x40}}};
   capture.section_addresses = {{".text", 0xc000}};
