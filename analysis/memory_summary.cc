@@ -150,7 +150,9 @@ Expected<MemorySummary> summarize_memory(const nlohmann::json& baseline, const n
   return MemorySummary{std::move(meminfo).value(), std::move(slab).value()};
 }
 
-bool is_bcache_cache(std::string_view cache) { return cache.starts_with("bcache") || cache.starts_with("bch_"); }
+bool is_bcache_cache(std::string_view cache) {
+  return cache.starts_with("bcache") || cache.starts_with("bch_") || cache == "search";
+}
 
 SourceMap top_slab_caches(const SourceMap& slab, std::size_t n) {
   std::vector<std::pair<std::int64_t, std::string>> ranked;  // (-extra_use_kib, name)

@@ -62,7 +62,10 @@ struct MemorySummary {
 /// an object, or a value read is not a non-negative integer.
 Expected<MemorySummary> summarize_memory(const nlohmann::json& baseline, const nlohmann::json& samples);
 
-/// Whether `cache` is one of bcache's own slab caches (its name starts "bcache" or "bch_").
+/// Whether `cache` is one of bcache's own slab caches: its name starts "bcache" or "bch_", or
+/// it is "search" (drivers/md/bcache/request.c: KMEM_CACHE(search, 0), the cache of the
+/// mempool bcache allocates each request's state from; no other module in the guest makes
+/// one of that name).
 bool is_bcache_cache(std::string_view cache);
 
 /// `slab` cut to every bcache cache (available or not) plus the `n` other available caches

@@ -104,6 +104,8 @@ TEST(SummarizeMemory, ErrorsNameTheSampleAndTheKey) {
 TEST(IsBcacheCache, MatchesBcacheAndBchPrefixes) {
   EXPECT_TRUE(is_bcache_cache("bcache_search"));
   EXPECT_TRUE(is_bcache_cache("bch_btree_cache"));
+  EXPECT_TRUE(is_bcache_cache("search"));  // KMEM_CACHE(search, 0) in 6.1 and 6.12
+  EXPECT_FALSE(is_bcache_cache("searching"));
   EXPECT_FALSE(is_bcache_cache("bch"));
   EXPECT_FALSE(is_bcache_cache("kmalloc-64"));
 }
