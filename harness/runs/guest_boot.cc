@@ -1,5 +1,8 @@
 #include "harness/runs/guest_boot.h"
 
+#include "harness/vm/console_findings.h"
+#include "util/files.h"
+
 namespace bh {
 namespace fs = std::filesystem;
 
@@ -13,11 +16,19 @@ bool is_boot_hang(const std::string& boot_error) {
 Expected<std::unique_ptr<GuestSession>> boot_with_retry(const BootAttempt& attempt, const fs::path& session_dir,
                                                         std::vector<std::string>& hangs) {
   auto session = attempt();
-  if (session || !is_boot_hang(session.error().message)) return session;
+  if (session) return session;
   const auto& message = session.error().message;
-  hangs.push_back(message.substr(0, message.find(';')));
   std::error_code ignored;
-  fs::rename(session_dir / "console.log", session_dir / "console-hung-boot.log", ignored);
+  if (is_boot_hang(message)) {
+    hangs.push_back(message.substr(0, message.find(';')));
+    fs::rename(session_dir / "console.log", session_dir / "console-hung-boot.log", ignored);
+    return attempt();
+  }
+  const auto console = read_file(session_dir / "console.log");
+  const auto fault = console ? emulator_fault(console.value()) : std::nullopt;
+  if (!fault) return session;
+  hangs.push_back("emulator fault in boot: " + *fault);
+  fs::rename(session_dir / "console.log", session_dir / "console-emulator-fault.log", ignored);
   return attempt();
 }
 

@@ -42,6 +42,27 @@ TEST(BootWithRetry, AHungBootIsTriedOnceMoreWithItsConsoleKept) {
   EXPECT_EQ(read_file(dir.path() / "console.log").value(), "boot 2");
 }
 
+TEST(BootWithRetry, ABootTheEmulatorBrokeIsTriedOnceMoreWithItsConsoleKept) {
+  TempDir dir("boot-retry-test");
+  const auto stale_int3 =
+      read_file(std::string(BH_SOURCE_DIR) + "/harness/vm/testdata/console-6.12-tcg-stale-int3.log");
+  ASSERT_TRUE(stale_int3);
+  int attempts = 0;
+  std::vector<std::string> retries;
+  auto session = boot_with_retry(
+      [&]() -> Expected<std::unique_ptr<GuestSession>> {
+        ++attempts;
+        (void)write_file_atomically(dir.path() / "console.log", stale_int3.value());
+        return fail("guest agent not ready (control channel closed while waiting for the guest agent's ready event)");
+      },
+      dir.path(), retries);
+  ASSERT_FALSE(session);
+  EXPECT_EQ(attempts, 2) << "one retry, never more";
+  ASSERT_EQ(retries.size(), 1u);
+  EXPECT_EQ(retries[0].rfind("emulator fault in boot: the emulator trapped on a breakpoint", 0), 0u) << retries[0];
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "console-emulator-fault.log"));
+}
+
 TEST(BootWithRetry, OtherFailuresAreNotRetried) {
   TempDir dir("boot-retry-test");
   int attempts = 0;

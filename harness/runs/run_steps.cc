@@ -62,22 +62,39 @@ std::vector<std::string> console_problems(const fs::path& console_log) {
   return lines;
 }
 
+namespace {
+
+/// The emulator fault the run's console shows, if any (emulator_fault).
+std::optional<std::string> console_emulator_fault(const fs::path& console_log) {
+  auto console = read_file(console_log);
+  return console ? emulator_fault(console.value()) : std::nullopt;
+}
+
+}  // namespace
+
 bool run_until_stopped(RunResult& result, const fs::path& run_dir, const std::function<void()>& body) {
+  std::optional<RunStop> stopped_by;
   try {
     body();
-    result.console_findings = console_problems(run_dir / "console.log");
-    return true;
   } catch (const RunStop& stopped) {
-    result.console_findings = console_problems(run_dir / "console.log");
-    result.status = stopped.status;
-    result.reason = stopped.reason;
-    // An oops explains an ERROR: the kernel, not the harness, broke the run.
-    if (stopped.status == Status::kError && !result.console_findings.empty()) {
-      result.status = Status::kFail;
-      result.reason = "kernel: " + result.console_findings.front() + " (" + stopped.reason + ")";
-    }
+    stopped_by = stopped;
+  }
+  // QEMU broke the guest: an ERROR of the platform, whatever the kernel's lines say.
+  if (const auto fault = console_emulator_fault(run_dir / "console.log")) {
+    result.status = Status::kError;
+    result.reason = "QEMU: " + *fault + (stopped_by ? " (" + stopped_by->reason + ")" : "");
     return false;
   }
+  result.console_findings = console_problems(run_dir / "console.log");
+  if (!stopped_by) return true;
+  result.status = stopped_by->status;
+  result.reason = stopped_by->reason;
+  // An oops explains an ERROR: the kernel, not the harness, broke the run.
+  if (stopped_by->status == Status::kError && !result.console_findings.empty()) {
+    result.status = Status::kFail;
+    result.reason = "kernel: " + result.console_findings.front() + " (" + stopped_by->reason + ")";
+  }
+  return false;
 }
 
 std::string add_run_metrics(RunResult& result, const fs::path& run_dir, const std::string& phase) {

@@ -190,8 +190,9 @@ std::string nonzero_counts(std::initializer_list<NamedCount> counts);
 
 /// Runs `body` (a run's steps). Afterwards the result's console_findings hold the problems
 /// on run_dir/console.log; a RunStop becomes the result's status and reason, except that an
-/// oops on the console explains an ERROR, which then FAILs naming the kernel line. Returns
-/// whether `body` completed (the caller then judges the result).
+/// oops on the console explains an ERROR, which then FAILs naming the kernel line. A console
+/// that shows the emulator at fault (emulator_fault) makes the run an ERROR "QEMU: ...",
+/// whatever else happened. Returns whether `body` completed and the caller should judge it.
 bool run_until_stopped(RunResult& result, const std::filesystem::path& run_dir, const std::function<void()>& body);
 
 /// The lines of `console_log` that show a kernel problem (see console_findings.h); none

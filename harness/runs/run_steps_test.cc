@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "util/files.h"
+#include "util/temp_dir.h"
+
 namespace bh {
 namespace {
 
@@ -29,6 +32,31 @@ TEST(NonzeroCounts, NamesOnlyTheCountsAboveZeroInKeyOrder) {
   EXPECT_EQ(nonzero_counts({{"stale_blocks", 7}, {"lost_writes", 0}, {"torn_blocks", 2}, {"absent", 0}}),
             "7 stale_blocks; 2 torn_blocks");
   EXPECT_EQ(nonzero_counts({{"lost_writes", 0}}), "");
+}
+
+TEST(RunUntilStopped, AConsoleTheEmulatorBrokeIsAnErrorOfQemuNotAKernelFinding) {
+  TempDir dir("run-until-stopped-test");
+  const auto stale_int3 =
+      read_file(std::string(BH_SOURCE_DIR) + "/harness/vm/testdata/console-6.12-tcg-stale-int3.log");
+  ASSERT_TRUE(stale_int3);
+  ASSERT_TRUE(write_file_atomically(dir.path() / "console.log", stale_int3.value()));
+  RunResult result;
+  const bool completed =
+      run_until_stopped(result, dir.path(), [] { stop(Status::kError, "race job: the guest agent went away"); });
+  EXPECT_FALSE(completed);
+  EXPECT_EQ(result.status, Status::kError);
+  EXPECT_EQ(result.reason.rfind("QEMU: the emulator trapped on a breakpoint", 0), 0u) << result.reason;
+  EXPECT_NE(result.reason.find("(race job: the guest agent went away)"), std::string::npos);
+  EXPECT_TRUE(result.console_findings.empty()) << "no kernel finding to FAIL a compare on";
+}
+
+TEST(RunUntilStopped, AnOopsExplainsAnErrorAsAKernelFailure) {
+  TempDir dir("run-until-stopped-test");
+  ASSERT_TRUE(write_file_atomically(dir.path() / "console.log", "[ 9.1] BUG: kernel NULL pointer dereference\n"));
+  RunResult result;
+  EXPECT_FALSE(run_until_stopped(result, dir.path(), [] { stop(Status::kError, "fill job timed out"); }));
+  EXPECT_EQ(result.status, Status::kFail);
+  EXPECT_EQ(result.reason, "kernel: [ 9.1] BUG: kernel NULL pointer dereference (fill job timed out)");
 }
 
 }  // namespace

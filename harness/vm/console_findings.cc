@@ -46,4 +46,26 @@ std::vector<ConsoleFinding> scan_console(std::string_view console) {
   return findings;
 }
 
+std::optional<std::string> emulator_fault(std::string_view console) {
+  const auto lines = split_lines(console);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find("Oops: int3") == std::string_view::npos) continue;
+    for (std::size_t j = i + 1; j < lines.size() && j < i + 12; ++j) {
+      const auto code = lines[j].find("Code: ");
+      if (code == std::string_view::npos) continue;
+      const auto bytes = split_words(lines[j].substr(code + 6));
+      for (std::size_t k = 1; k < bytes.size(); ++k) {
+        if (!bytes[k].starts_with('<')) continue;
+        if (bytes[k - 1] == "cc") return std::nullopt;  // the breakpoint is really there
+        return "the emulator trapped on a breakpoint the kernel had already removed (" + std::string(trim(lines[i])) +
+               "; the byte before the trap address is " + std::string(bytes[k - 1]) +
+               ", not cc): multi-threaded TCG ran stale code while the kernel patched itself, a QEMU fault, not "
+               "the kernel's";
+      }
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace bh

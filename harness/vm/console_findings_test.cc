@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "util/files.h"
+
 namespace bh {
 namespace {
 
@@ -31,6 +33,27 @@ TEST(ScanConsole, FindsWarningsBugsAndOopsesInOrder) {
 
 TEST(ScanConsole, LastLineWithoutNewlineCounts) {
   EXPECT_EQ(scan_console("ok\nKernel panic - not syncing: Fatal exception").size(), 1u);
+}
+
+// A real Debian 6.12 boot under multi-threaded TCG (2026-12-04): the kernel had put the
+// two-byte nop back ("66 <90>") when the other CPU trapped on the int3 it had patched in.
+TEST(EmulatorFault, AnInt3TrapWhereNoBreakpointIsLeftIsTheEmulators) {
+  auto console = read_file(std::string(BH_SOURCE_DIR) + "/harness/vm/testdata/console-6.12-tcg-stale-int3.log");
+  ASSERT_TRUE(console) << console.error().message;
+  const auto fault = emulator_fault(console.value());
+  ASSERT_TRUE(fault);
+  EXPECT_NE(fault->find("Oops: int3: 0000 [#1] PREEMPT SMP NOPTI"), std::string::npos) << *fault;
+  EXPECT_NE(fault->find("the byte before the trap address is 66, not cc"), std::string::npos) << *fault;
+  EXPECT_FALSE(scan_console(console.value()).empty());  // the lines are still oopses on the console
+}
+
+TEST(EmulatorFault, ABreakpointStillInTheCodeOrAnotherOopsIsTheKernels) {
+  EXPECT_FALSE(
+      emulator_fault("[ 1.9] Oops: int3: 0000 [#1] SMP\n[ 1.9] RIP: 0010:f+0x9/0x10\n"
+                     "[ 1.9] Code: 90 90 53 cc <90> e8 c1\n"));
+  EXPECT_FALSE(emulator_fault("[ 1.9] Oops: general protection fault\n[ 1.9] Code: 90 66 <90> e8\n"));
+  EXPECT_FALSE(emulator_fault("[ 1.9] Oops: int3: 0000 [#1] SMP\n"));  // no Code line: nothing to show
+  EXPECT_FALSE(emulator_fault(""));
 }
 
 }  // namespace
