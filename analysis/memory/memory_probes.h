@@ -67,18 +67,29 @@ struct MemoryProbe {
 /// the head of the list), and a return probe replaces the return address on the stack
 /// with its trampoline: defined after it, the entry probe reads the real caller first.
 ///
-/// Page allocations (`__get_free_pages`, the `get_zeroed_page` path) have `order`; sized
+/// Page allocations through `__get_free_pages` have `order`, `get_zeroed_page` (a function
+/// of its own that calls __get_free_pages, so its inner call is not bcache's) one page; sized
 /// ones `size`, in bytes asked for (vmalloc rounds it up to pages, kvmalloc's slab path to
 /// its size class: the ledger counts what was asked). Page allocations through
 /// alloc_pages() are not probed: bcache uses them only for bio pages, which the block
 /// layer's bio_free_pages() frees, out of the callers' view.
-inline constexpr std::array<MemoryProbe, 13> kMemoryProbes = {{
+inline constexpr std::array<MemoryProbe, 15> kMemoryProbes = {{
     {"pages_ret", "pages", ProbeRole::kAllocReturn, {"__get_free_pages", "get_free_pages_noprof"}, "ptr=$retval:x64"},
     {"pages",
      "pages",
      ProbeRole::kAllocEntry,
      {"__get_free_pages", "get_free_pages_noprof"},
      "order=%si:u32 caller=$stack0:x64"},
+    {"zeroed_page_ret",
+     "page",
+     ProbeRole::kAllocReturn,
+     {"get_zeroed_page", "get_zeroed_page_noprof"},
+     "ptr=$retval:x64"},
+    {"zeroed_page",
+     "page",
+     ProbeRole::kAllocEntry,
+     {"get_zeroed_page", "get_zeroed_page_noprof"},
+     "caller=$stack0:x64"},
     {"kvmalloc_ret",
      "kvmalloc",
      ProbeRole::kAllocReturn,
@@ -117,6 +128,13 @@ inline std::string phase_mark(std::string_view name) { return std::string(kPhase
 inline std::string marked_phase(std::string_view text) {
   return text.starts_with(kPhaseMarkPrefix) ? std::string(text.substr(kPhaseMarkPrefix.size())) : "";
 }
+
+/// The slab caches behind bcache's mempools and bio sets: "search" (its request state) and
+/// the block layer's "bio-N" and "biovec-N". bcache never allocates from them itself, yet
+/// mempool_free() and bio_put() reach kmem_cache_free() through tail calls that leave
+/// bcache's return address as the call site: about 40,000 frees per run the ledger could not
+/// match anyway. kmem_cache_free's `name` field lets the kernel drop them.
+inline constexpr std::string_view kMempoolCachesFilter = "name != \"search\" && !(name ~ \"bio*\")";
 
 /// How many return probes of one function may be in flight at once, system-wide (a
 /// kretprobe's maxactive): more are missed and counted in kprobe_profile, never silently.

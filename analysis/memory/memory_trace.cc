@@ -44,7 +44,9 @@ FieldNames field_names(const Layout& layout) {
   const auto& probe = *layout.probe;
   const char* caller = probe.is_return() ? "__probe_ret_ip" : "caller";
   switch (probe.role) {
-    case ProbeRole::kAllocEntry: return {caller, nullptr, probe.family == "pages" ? "order" : "size"};
+    case ProbeRole::kAllocEntry:
+      if (probe.family == "page") return {caller, nullptr, nullptr};
+      return {caller, nullptr, probe.family == "pages" ? "order" : "size"};
     case ProbeRole::kReallocEntry: return {caller, "ptr", "size"};
     case ProbeRole::kAllocReturn:
     case ProbeRole::kReallocReturn:
@@ -161,6 +163,7 @@ class ProbePairs {
     std::uint64_t ptr = 0;  ///< krealloc's pointer in
   };
   std::uint64_t entry_bytes(const MemoryProbe& probe, std::uint64_t amount) const {
+    if (probe.family == "page") return page_size_;
     return probe.family == "pages" ? page_size_ << amount : amount;
   }
 

@@ -64,6 +64,16 @@ TEST(DecodeMemoryTrace, APageProbeEntryAndItsReturnMakeOneAllocationOfItsOrder) 
   EXPECT_EQ(trace.unpaired_entries + trace.unpaired_returns, 0u);
 }
 
+TEST(DecodeMemoryTrace, AZeroedPageIsOnePage) {
+  auto trace = decode({SyntheticCpu(100)
+                           .add(kZeroedPage, 1, 42, {{"caller", 0xc110}})
+                           .add(kZeroedPageRet, 1, 42, {{"__probe_ret_ip", 0xc110}, {"ptr", 0x30000}})
+                           .bytes()});
+  ASSERT_EQ(trace.events.size(), 1u);
+  EXPECT_EQ(trace.events[0].bytes, 4096u);
+  EXPECT_EQ(trace.events[0].ptr, 0x30000u);
+}
+
 TEST(DecodeMemoryTrace, EntriesAndReturnsThatFindNoPartnerAreCounted) {
   auto trace = decode({SyntheticCpu(100)
                            .add(kPagesRet, 1, 9, {{"__probe_ret_ip", 0xc110}, {"ptr", 0x10000}})

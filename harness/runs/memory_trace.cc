@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "analysis/memory/memory_probes.h"
+#include "analysis/trace/event_format.h"
 #include "base/strings.h"
 #include "harness/runs/race_trace.h"
 
@@ -31,6 +32,12 @@ std::optional<std::uint64_t> section_address(std::string_view text) {
   const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value, 16);
   if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
   return value;
+}
+
+/// Whether an event's format has a `name` field (kmem_cache_free's cache name).
+bool has_name_field(const std::string& format_text) {
+  auto format = analysis::parse_event_format(format_text);
+  return format && format.value().field("name") != nullptr;
 }
 
 }  // namespace
@@ -141,7 +148,10 @@ Expected<void> MemoryTracer::enable(std::size_t buffer_kib_per_cpu) {
     for (const auto& probe : analysis::kMemoryProbes) {
       if (probe_event(probe) == event) caller = std::string(probe.caller_field());
     }
-    writes.push_back({instance("events/" + event + "/filter"), code_.filter(caller)});
+    auto filter = code_.filter(caller);
+    if (event == "kmem/kmem_cache_free" && has_name_field(capture_.trace.formats[event]))
+      filter = "(" + filter + ") && " + std::string(analysis::kMempoolCachesFilter);
+    writes.push_back({instance("events/" + event + "/filter"), filter});
     writes.push_back({instance("events/" + event + "/enable"), "1"});
   }
   writes.push_back({instance("tracing_on"), "1"});

@@ -67,12 +67,29 @@ TEST(MemoryTracer, DefinesProbesFiltersEveryEventToTheModulesCodeAndStartsItsOwn
       "(call_site >= 0xffffffffc0a20000 && call_site < 0xffffffffc0a20800)";
   EXPECT_EQ(guest.files[kI + "/events/kmem/kmalloc/filter"], code);
   EXPECT_EQ(guest.files[kI + "/events/kmem/kmalloc/enable"], "1");
+  // The mempools' and bio sets' caches only when the format has their name: here it does not.
+  EXPECT_EQ(guest.files[kI + "/events/kmem/kmem_cache_free/filter"], code);
   EXPECT_EQ(guest.files[kI + "/events/bhmem/pages/filter"].substr(0, 16), "(caller >= 0xfff");
   EXPECT_EQ(guest.files[kI + "/events/bhmem/pages_ret/filter"].substr(0, 24), "(__probe_ret_ip >= 0xfff");
   EXPECT_FALSE(guest.files.contains(kI + "/events/bhmem/vzalloc/enable"));
   EXPECT_EQ(guest.files[kI + "/tracing_on"], "1");
   EXPECT_FALSE(guest.files.contains(kT + "/tracing_on"));  // the race trace's buffer is not touched
   EXPECT_EQ(guest.requests.size(), 4u);
+}
+
+TEST(MemoryTracer, KmemCacheFreesIntoBcachesMempoolCachesAreDroppedInTheKernel) {
+  testing::FakeGuest guest;
+  make_6_1(guest);
+  guest.files[kT + "/events/kmem/kmem_cache_free/format"] =
+      "name: kmem_cache_free\nID: 7\nformat:\n\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+      "\tfield:unsigned long call_site;\toffset:8;\tsize:8;\tsigned:0;\n"
+      "\tfield:const void * ptr;\toffset:16;\tsize:8;\tsigned:0;\n"
+      "\tfield:__data_loc char[] name;\toffset:24;\tsize:4;\tsigned:1;\n";
+  GuestAgent agent(guest);
+  ASSERT_TRUE(MemoryTracer(agent, "bcache", bcache_image()).start());
+  const auto& filter = guest.files[kI + "/events/kmem/kmem_cache_free/filter"];
+  EXPECT_TRUE(filter.starts_with("((call_site >= 0xffffffffc0a00000")) << filter;
+  EXPECT_TRUE(filter.ends_with(") && name != \"search\" && !(name ~ \"bio*\")")) << filter;
 }
 
 TEST(MemoryTracer, MarksPhasesAndStopMovesPagesCountersProfileAndLayouts) {
