@@ -239,7 +239,11 @@ Expected<Json> metrics_of(const PhaseFiles& files, const std::string& phase) {
     out["memory_kib"] = memory.value();
   }
   if (!files.counters.is_null()) out["bcache_counters"] = files.counters;
-  if (files.module_memory) out["bcache_memory"] = files.module_memory->summary;
+  if (files.module_memory) {
+    out["bcache_memory"] = files.module_memory->summary;
+    if (out.contains("memory_kib"))
+      out["bcache_memory"]["allocinfo_check"] = allocinfo_check(out["bcache_memory"], out["memory_kib"], phase);
+  }
   if (!files.module_memory_error.empty()) out["bcache_memory_error"] = files.module_memory_error;
   return out;
 }

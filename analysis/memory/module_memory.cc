@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "analysis/memory/allocation_ledger.h"
 #include "analysis/memory/memory_probes.h"
@@ -76,6 +77,27 @@ Json call_sites_json(const AllocationSummary& summary, const LoadedModuleCode& c
 }
 
 }  // namespace
+
+Json allocinfo_check(const Json& bcache_memory, const Json& memory_kib, std::string_view phase) {
+  const auto allocinfo = memory_kib.find("allocinfo");
+  if (allocinfo == memory_kib.end() || !allocinfo->is_object() || !allocinfo->contains("baseline_kib"))
+    return {{"available", false}, {"why", "the guest kernel has no /proc/allocinfo (CONFIG_MEM_ALLOC_PROFILING)"}};
+  const auto phases = bcache_memory.find("phases");
+  if (phases == bcache_memory.end()) return {{"available", false}, {"why", "no phases in bcache_memory"}};
+  for (const auto& entry : *phases) {
+    if (entry.value("name", "") != phase) continue;
+    const auto allocinfo_bytes = (*allocinfo)["baseline_kib"].get<std::int64_t>() * 1024;
+    const auto traced = entry["held_at_start_bytes"].get<std::int64_t>();
+    return {{"allocinfo_bytes", allocinfo_bytes},
+            {"traced_bytes", traced},
+            {"difference_bytes", allocinfo_bytes - traced},
+            {"agree", std::llabs(allocinfo_bytes - traced) < 1024},
+            {"note",
+             "allocinfo counts every allocation tagged in drivers/md/bcache, mempool allocations made from "
+             "bcache's code included; the trace counts bcache's own allocator calls only"}};
+  }
+  return {{"available", false}, {"why", "bcache_memory has no phase '" + std::string(phase) + "'"}};
+}
 
 Expected<ModuleMemory> module_memory(const MemoryCapture& capture) {
   auto code = LoadedModuleCode::place(capture.image, capture.section_addresses);

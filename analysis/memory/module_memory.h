@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,6 +39,15 @@ struct ModuleMemory {
   /// (seconds from the baseline, bytes held) at every change, from the baseline to the end.
   std::vector<std::pair<double, std::uint64_t>> held_over_time;
 };
+
+/// The cross-check with allocation profiling: `memory_kib` (run_metrics.h) reports bcache's
+/// /proc/allocinfo total when the kernel has CONFIG_MEM_ALLOC_PROFILING, sampled as
+/// `phase` started; the trace's figure for that instant is that phase's
+/// held_at_start_bytes. {"allocinfo_bytes", "traced_bytes", "difference_bytes", "agree"
+/// (within allocinfo's 1 KiB resolution), "note"}; {"available": false, "why"} when the
+/// kernel has no allocinfo or the summary lacks the phase.
+nlohmann::json allocinfo_check(const nlohmann::json& bcache_memory, const nlohmann::json& memory_kib,
+                               std::string_view phase);
 
 /// Decodes and summarizes `capture`. Errors name what does not parse, a trace without phase
 /// marks, or one that lost events or has probe entries and returns that do not pair up (the

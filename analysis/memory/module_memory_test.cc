@@ -86,5 +86,19 @@ TEST(ModuleMemory, LostEventsOrMissingMarksGiveNoFigures) {
             "the memory trace lost 4 events (cpu0: 4 dropped events): its figures would under-count");
 }
 
+TEST(AllocinfoCheck, ComparesAllocinfoWithTheTracedBytesAsTheMeasuredPhaseStarted) {
+  const nlohmann::json memory = {{"phases", {{{"name", "fill"}, {"held_at_start_bytes", 100}},
+                                             {{"name", "race"}, {"held_at_start_bytes", 2'257'516}}}}};
+  const auto agree = allocinfo_check(memory, {{"allocinfo", {{"baseline_kib", 2204}}}}, "race");
+  EXPECT_EQ(agree["allocinfo_bytes"], 2'256'896);
+  EXPECT_EQ(agree["difference_bytes"], -620);
+  EXPECT_EQ(agree["agree"], true);  // within allocinfo's KiB
+  const auto apart = allocinfo_check(memory, {{"allocinfo", {{"baseline_kib", 2600}}}}, "race");
+  EXPECT_EQ(apart["agree"], false);
+  EXPECT_EQ(allocinfo_check(memory, {{"allocinfo", nullptr}}, "race")["available"], false);
+  EXPECT_EQ(allocinfo_check(memory, {{"allocinfo", {{"baseline_kib", 1}}}}, "measure")["why"],
+            "bcache_memory has no phase 'measure'");
+}
+
 }  // namespace
 }  // namespace bh::analysis
