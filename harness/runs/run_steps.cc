@@ -171,12 +171,12 @@ void RunSteps::provision() {
   bcache_ = or_error(provisioner.provision(context_.scenario.settings, context_.scenario.required_knobs),
                      "provisioning bcache");
   facts_.readback = bcache_.readback;
-  if (bcache_.missing_knobs.empty()) facts_.backing_bytes = backing_bytes();
   if (!bcache_.missing_knobs.empty()) {
     std::string names;
     for (const auto& knob : bcache_.missing_knobs) names += (names.empty() ? "" : ", ") + knob;
     stop(Status::kSkip, "this kernel's bcache has no " + names + " (the scenario's bypass path does not exist)");
   }
+  facts_.backing_bytes = backing_bytes();
   timed("provision");
   mark_phases_ = true;  // the next phase's mark is the baseline: registered and idle
 }
