@@ -87,8 +87,9 @@ TEST(ModuleMemory, LostEventsOrMissingMarksGiveNoFigures) {
 }
 
 TEST(AllocinfoCheck, ComparesAllocinfoWithTheTracedBytesAsTheMeasuredPhaseStarted) {
-  const nlohmann::json memory = {{"phases", {{{"name", "fill"}, {"held_at_start_bytes", 100}},
-                                             {{"name", "race"}, {"held_at_start_bytes", 2'257'516}}}}};
+  const nlohmann::json memory = {
+      {"phases",
+       {{{"name", "fill"}, {"held_at_start_bytes", 100}}, {{"name", "race"}, {"held_at_start_bytes", 2'257'516}}}}};
   const auto agree = allocinfo_check(memory, {{"allocinfo", {{"baseline_kib", 2204}}}}, "race");
   EXPECT_EQ(agree["allocinfo_bytes"], 2'256'896);
   EXPECT_EQ(agree["difference_bytes"], -620);

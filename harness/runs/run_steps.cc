@@ -131,7 +131,7 @@ void RunSteps::phase(const std::string& name) {
       memory_error_ = marked.error().message;  // the run goes on without its memory figures
       memory_tracer_.reset();
     }
-    add_memory_time("memory_trace_marks", started);
+    add_time("memory_trace_marks", "memory_trace", started);
   }
   phase_start_ = Clock::now();
 }
@@ -267,7 +267,6 @@ void RunSteps::arm_trace() {
   tracer_.reset();
   race_trace_ = {};
   trace_error_ = std::string("not traced (") + kNoRaceTraceVariable + " is set)";
-  trace_s_ = 0;
   if (race_tracing_disabled()) return;
   const auto started = Clock::now();
   tracer_ = std::make_unique<RaceTrace>(session_->agent());
@@ -277,7 +276,7 @@ void RunSteps::arm_trace() {
     return;
   }
   trace_error_.clear();
-  add_trace_time("trace_arm", started);
+  add_time("trace_arm", "trace", started);
 }
 
 void RunSteps::start_trace() {
@@ -292,14 +291,13 @@ void RunSteps::start_trace() {
     tracer_.reset();
     return;
   }
-  add_trace_time("trace_start", started);
+  add_time("trace_start", "trace", started);
 }
 
-void RunSteps::add_trace_time(const std::string& name, Clock::time_point started) {
+void RunSteps::add_time(const std::string& name, const char* total, Clock::time_point started) {
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  timing_s_[name] = seconds;
-  trace_s_ += seconds;
-  timing_s_["trace"] = trace_s_;
+  timing_s_[name] += seconds;
+  timing_s_[total] += seconds;
 }
 
 void RunSteps::stop_trace() {
@@ -312,7 +310,7 @@ void RunSteps::stop_trace() {
     return;
   }
   race_trace_ = std::move(capture).value();
-  add_trace_time("trace_stop", started);
+  add_time("trace_stop", "trace", started);
   or_error(analysis::save_trace_capture(race_trace_, output_dir_ / "race.trace"), "saving the race's trace");
 }
 
@@ -338,7 +336,7 @@ void RunSteps::start_memory_trace() {
     memory_tracer_.reset();
     return;
   }
-  add_memory_time("memory_trace_start", started);
+  add_time("memory_trace_start", "memory_trace", started);
 }
 
 void RunSteps::stop_memory_trace() {
@@ -353,13 +351,7 @@ void RunSteps::stop_memory_trace() {
   if (auto saved = analysis::save_memory_capture(capture.value(), output_dir_ / analysis::kModuleMemoryTraceDir);
       !saved)
     memory_error_ = "saving the memory trace: " + saved.error().message;
-  add_memory_time("memory_trace_stop", started);
-}
-
-void RunSteps::add_memory_time(const std::string& name, Clock::time_point started) {
-  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  timing_s_[name] += seconds;
-  timing_s_["memory_trace"] += seconds;
+  add_time("memory_trace_stop", "memory_trace", started);
 }
 
 analysis::FioReport RunSteps::race() {

@@ -148,13 +148,10 @@ class RunSteps {
   void arm_trace();
   void start_memory_trace();
   void stop_memory_trace();
-  /// Records the time since `started` under timing_s[name] and adds it to
-  /// timing_s["memory_trace"].
-  void add_memory_time(const std::string& name, std::chrono::steady_clock::time_point started);
   void start_trace();
   void stop_trace();
-  /// Records the time since `started` as timing_s[name] and adds it to timing_s["trace"].
-  void add_trace_time(const std::string& name, std::chrono::steady_clock::time_point started);
+  /// Adds the time since `started` to timing_s[name] and to timing_s[total].
+  void add_time(const std::string& name, const char* total, std::chrono::steady_clock::time_point started);
   GuestFioResult run_fio(const std::filesystem::path& job, unsigned generation, const std::string& name,
                          const FioRunOptions& options, const std::map<std::string, std::string>& extra_env = {});
 
@@ -167,7 +164,6 @@ class RunSteps {
   std::unique_ptr<RaceTrace> tracer_;
   analysis::TraceCapture race_trace_;
   std::string trace_error_;
-  double trace_s_ = 0;  ///< time spent arming, starting and stopping the trace
   MemoryTracing memory_tracing_;
   std::unique_ptr<MemoryTracer> memory_tracer_;
   bool mark_phases_ = false;  ///< provisioned: phases are marked in the memory trace
