@@ -36,13 +36,16 @@ const std::map<std::string, std::set<std::string>>& allowed_includes() {
     rooms["harness/scenario"] = rooms["harness/bcache"];
     rooms["harness/scenario"].insert("harness/bcache");
     rooms["harness/results"] = {"base", "util", "analysis", "harness/exit"};
-    rooms["harness/reports"] = {"base", "util", "analysis", "harness/exit", "harness/results"};
+    rooms["harness/history"] = {"base", "util", "analysis", "harness/exit", "harness/results"};
+    rooms["harness/reports"] = {"base", "util", "analysis", "harness/exit", "harness/results", "harness/history"};
     rooms["harness/runs"] = rooms["harness/scenario"];
-    for (const char* room : {"analysis", "harness/scenario", "harness/results", "harness/reports"}) {
+    for (const char* room : {"analysis", "harness/scenario", "harness/results", "harness/history", "harness/reports"}) {
       rooms["harness/runs"].insert(room);
     }
-    rooms["harness/cli"] = rooms["harness/runs"];
-    rooms["harness/cli"].insert("harness/runs");
+    rooms["harness/nightly"] = rooms["harness/runs"];
+    rooms["harness/nightly"].insert("harness/runs");
+    rooms["harness/cli"] = rooms["harness/nightly"];
+    rooms["harness/cli"].insert("harness/nightly");
     rooms["tests"] = rooms["harness/cli"];
     rooms["tests"].insert("harness/cli");
     return rooms;

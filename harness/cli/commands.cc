@@ -4,10 +4,14 @@
 
 #include "harness/cli/progress.h"
 #include "harness/exit/harness_error.h"
+#include "harness/history/night_import.h"
+#include "harness/nightly/kcidb_export.h"
+#include "harness/nightly/trend_report.h"
 #include "harness/runs/guest_commands.h"
 #include "harness/vm/doctor.h"
 #include "harness/vm/guest_preparation.h"
 #include "util/files.h"
+#include "util/process_runner.h"
 
 namespace bh::cli {
 namespace fs = std::filesystem;
@@ -88,6 +92,51 @@ int report_command(const fs::path& out_dir) {
   print_warnings(files.value());
   std::cout << "reports: " << files.value().html.string() << ", " << files.value().markdown.string() << ", "
             << files.value().junit.string() << " (from " << files.value().summary.string() << ")\n";
+  return 0;
+}
+
+int compare_dirs_command(const CompareOptions& options, const fs::path& baseline_dir, const fs::path& candidate_dir) {
+  const auto outcome = compare_directories(options, baseline_dir, candidate_dir);
+  std::cout << outcome.summary_text;
+  return outcome.exit_code;
+}
+
+int kcidb_command(const fs::path& dir, const fs::path& file, const std::string& origin) {
+  if (!fs::is_directory(dir)) throw HarnessError(ExitCode::kUsage, dir.string() + ": no such directory");
+  KcidbOptions options;
+  options.origin = origin;
+  auto tests = write_kcidb_file(dir, file, options);
+  if (!tests) throw HarnessError(ExitCode::kUsage, "report --kcidb: " + tests.error().message);
+  std::cout << "kcidb: " << file.string() << " (" << tests.value() << " tests, KCIDB v5.3)\n";
+  return 0;
+}
+
+int nightly_command(const NightlyOptions& options) {
+  const Progress progress;
+  NightlyRunners runners;
+  runners.make_run_once = [&progress](const RunOptions& run) { return guest_run_once(run, progress); };
+  const auto outcome = run_nightly(options, progress, runners);
+  std::cout << outcome.summary_text << "night: " << outcome.out_dir.string() << " (nightly.json, kcidb.json, "
+            << "night-verdict.json)\n";
+  return outcome.exit_code;
+}
+
+int history_command(const fs::path& db_file, const fs::path& out_dir) {
+  SystemProcessRunner runner;
+  analysis::GnuplotRenderer renderer(runner);
+  auto outcome = write_trend_report(db_file, out_dir, renderer);
+  if (!outcome) throw HarnessError(ExitCode::kError, "history: " + outcome.error().message);
+  std::cout << outcome.value().text << "trend: " << outcome.value().html.string() << "\n";
+  return outcome.value().exit_code;
+}
+
+int history_import_command(const fs::path& db_file, const std::vector<fs::path>& dirs) {
+  auto db = HistoryDb::open(db_file, HistoryDb::Mode::kCreateIfMissing);
+  if (!db) throw HarnessError(ExitCode::kError, "history import: " + db.error().message);
+  auto stored = import_night_directories(db.value(), dirs);
+  if (!stored) throw HarnessError(ExitCode::kError, "history import: " + stored.error().message);
+  std::cout << "history: " << stored.value() << " runs imported from " << dirs.size() << " director"
+            << (dirs.size() == 1 ? "y" : "ies") << " into " << db_file.string() << "\n";
   return 0;
 }
 

@@ -19,15 +19,21 @@ Expected<fs::path> downloaded_deb(const fs::path& dir, const std::string& packag
 
 }  // namespace
 
-Expected<std::string> DebianArchive::stock_release() {
-  const std::vector<std::string> argv{"apt-cache", "depends", "linux-image-amd64"};
+Expected<std::string> DebianArchive::stock_release() { return metapackage_release("linux-image-amd64"); }
+
+Expected<std::string> DebianArchive::newest_release(const std::string& series) {
+  return metapackage_release("linux-image-" + series + "-amd64");
+}
+
+Expected<std::string> DebianArchive::metapackage_release(const std::string& metapackage) {
+  const std::vector<std::string> argv{"apt-cache", "depends", metapackage};
   auto result = runner_.run({.argv = argv, .timeout = std::chrono::minutes(2)});
   if (!result) return fail(result.error().message);
   if (result.value().exit_code != 0) {
     return fail(describe_command(argv) + " failed (" + last_output_line(result.value().output) +
                 "); run 'apt-get update'");
   }
-  return parse_stock_release(result.value().output);
+  return parse_stock_release(result.value().output, metapackage);
 }
 
 Expected<ProcessResult> DebianArchive::apt_get_download(const std::string& package, const fs::path& dir) {

@@ -56,6 +56,11 @@ Expected<Kernel> KernelProvider::resolve(const KernelSpec& spec) {
       if (!release) return fail(release.error().message);
       return with_spec(resolve_debian_release(release.value()), spec);
     }
+    case KernelSpecKind::kDebianNewest: {
+      auto release = DebianArchive(runner_).newest_release(spec.release);
+      if (!release) return fail(release.error().message);
+      return with_spec(resolve_debian_release(release.value()), spec);
+    }
     case KernelSpecKind::kDebianRelease: return with_spec(resolve_debian_release(spec.release), spec);
     case KernelSpecKind::kDebFile: return with_spec(resolve_deb_file(spec.path), spec);
     case KernelSpecKind::kBuildTree: return with_spec(resolve_build_tree(spec.path), spec);

@@ -1,19 +1,37 @@
 #include "harness/kernel/kernel_spec.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace bh {
 namespace {
 
-constexpr std::string_view kBaseForms = "debian:stock, debian:RELEASE, deb:PATH or build:PATH";
-constexpr std::string_view kForms = "debian:stock, debian:RELEASE, deb:PATH, build:PATH or module:PATH@BASE";
+constexpr std::string_view kBaseForms = "debian:stock, debian:newest-X.Y, debian:RELEASE, deb:PATH or build:PATH";
+constexpr std::string_view kForms =
+    "debian:stock, debian:newest-X.Y, debian:RELEASE, deb:PATH, build:PATH or module:PATH@BASE";
+constexpr std::string_view kNewestPrefix = "newest-";
 constexpr std::string_view kUnsignedSuffix = "-unsigned";
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
+/// "debian:newest-X.Y": the series must be two numbers, e.g. 6.12.
+Expected<KernelSpec> parse_newest(std::string_view text, std::string_view series) {
+  const auto dot = series.find('.');
+  const auto digits = [](std::string_view part) {
+    return !part.empty() && part.size() <= 4 &&
+           std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  };
+  if (dot == std::string_view::npos || !digits(series.substr(0, dot)) || !digits(series.substr(dot + 1))) {
+    return fail("kernel spec " + quoted(text) +
+                ": expected debian:newest-X.Y with a kernel series, e.g. debian:newest-6.12");
+  }
+  return KernelSpec{std::string(text), KernelSpecKind::kDebianNewest, std::string(series)};
+}
+
 Expected<KernelSpec> parse_debian(std::string_view text, std::string_view rest) {
   if (rest == "stock") return KernelSpec{std::string(text), KernelSpecKind::kDebianStock};
   const auto prefix = "kernel spec " + quoted(text) + ": ";
+  if (rest.starts_with(kNewestPrefix)) return parse_newest(text, rest.substr(kNewestPrefix.size()));
   if (rest.empty()) return fail(prefix + "empty release; expected e.g. debian:6.1.0-56-amd64");
   if (rest.starts_with("linux-image-")) {
     return fail(prefix + "give the release without the package prefix, e.g. debian:" + std::string(rest.substr(12)));

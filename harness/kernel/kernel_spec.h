@@ -19,6 +19,7 @@ inline constexpr std::string_view kDefaultKernelSpec = "debian:stock";
 enum class KernelSpecKind {
   kDebianStock,    ///< debian:stock - the kernel linux-image-amd64 depends on today
   kDebianRelease,  ///< debian:RELEASE - a Debian kernel package by its `uname -r`
+  kDebianNewest,   ///< debian:newest-X.Y - the newest release of series X.Y in Debian's archive
   kDebFile,        ///< deb:PATH - a local linux-image .deb
   kBuildTree,      ///< build:PATH - a kernel build tree after `make`
   kModule,         ///< module:PATH@BASE - BASE's kernel with bcache.ko replaced by PATH
@@ -28,7 +29,7 @@ enum class KernelSpecKind {
 struct KernelSpec {
   std::string text;
   KernelSpecKind kind = KernelSpecKind::kDebianStock;
-  std::string release;         ///< kDebianRelease only, e.g. "6.1.0-56-amd64"
+  std::string release;         ///< kDebianRelease: e.g. "6.1.0-56-amd64"; kDebianNewest: the series, "6.12"
   std::filesystem::path path;  ///< kDebFile, kBuildTree and kModule (the .ko) only, as given
   /// kModule only: the kernel whose bcache.ko is replaced; never itself a kModule.
   std::shared_ptr<const KernelSpec> base;

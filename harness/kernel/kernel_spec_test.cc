@@ -30,6 +30,19 @@ TEST(KernelSpec, DebianReleases) {
   }
 }
 
+TEST(KernelSpec, NewestOfASeries) {
+  auto spec = parse_kernel_spec("debian:newest-6.12");
+  ASSERT_TRUE(spec);
+  EXPECT_EQ(spec.value().kind, KernelSpecKind::kDebianNewest);
+  EXPECT_EQ(spec.value().release, "6.12");
+  for (const char* bad : {"debian:newest-", "debian:newest-6", "debian:newest-6.x", "debian:newest-6.12.1"}) {
+    EXPECT_TRUE(contains(error_of(bad), "debian:newest-X.Y")) << bad;
+  }
+  auto module = parse_kernel_spec("module:/tmp/bcache.ko@debian:newest-6.12");
+  ASSERT_TRUE(module);
+  EXPECT_EQ(module.value().base->kind, KernelSpecKind::kDebianNewest);
+}
+
 TEST(KernelSpec, UnsignedPackageSuffixIsNotPartOfTheRelease) {
   auto spec = parse_kernel_spec("debian:6.12.107+deb12-amd64-unsigned");
   ASSERT_TRUE(spec);
@@ -53,7 +66,8 @@ TEST(KernelSpec, UnknownFormsNameTheTextAndTheForms) {
   for (const char* text : {"foo", "", "debian", "git:abc", ":x", "DEBIAN:stock"}) {
     const auto message = error_of(text);
     EXPECT_TRUE(contains(message, std::string("unknown kernel spec '") + text + "'")) << message;
-    EXPECT_TRUE(contains(message, "debian:stock, debian:RELEASE, deb:PATH, build:PATH or module:PATH@BASE"));
+    EXPECT_TRUE(
+        contains(message, "debian:stock, debian:newest-X.Y, debian:RELEASE, deb:PATH, build:PATH or module:PATH@BASE"));
   }
 }
 
@@ -113,7 +127,8 @@ TEST(KernelSpec, ModuleErrorsQuoteTheTextAndListTheBases) {
     const auto message = error_of(text);
     EXPECT_TRUE(contains(message, std::string("kernel spec '") + text + "'")) << message;
     EXPECT_TRUE(contains(message, "expected module:PATH@BASE")) << message;
-    EXPECT_TRUE(contains(message, "debian:stock, debian:RELEASE, deb:PATH or build:PATH")) << message;
+    EXPECT_TRUE(contains(message, "debian:stock, debian:newest-X.Y, debian:RELEASE, deb:PATH or build:PATH"))
+        << message;
   }
 }
 

@@ -6,7 +6,7 @@
 #include "harness/kernel/kernel_spec.h"
 
 namespace bh {
-Expected<std::string> parse_stock_release(std::string_view output) {
+Expected<std::string> parse_stock_release(std::string_view output, std::string_view metapackage) {
   constexpr std::string_view kDepends = "Depends:";
   constexpr std::string_view kPrefix = "linux-image-";
   constexpr std::string_view kUnsigned = "-unsigned";
@@ -20,8 +20,8 @@ Expected<std::string> parse_stock_release(std::string_view output) {
     if (package.ends_with(kUnsigned)) package.remove_suffix(kUnsigned.size());
     if (is_valid_kernel_release(package)) return std::string(package);
   }
-  return fail("apt-cache depends linux-image-amd64 names no linux-image-RELEASE package (" + last_output_line(output) +
-              "); run 'apt-get update'");
+  return fail("apt-cache depends " + std::string(metapackage) + " names no linux-image-RELEASE package (" +
+              last_output_line(output) + "); run 'apt-get update'");
 }
 
 bool apt_says_package_unknown(std::string_view output) {

@@ -10,10 +10,12 @@
 
 namespace bh {
 
-/// The kernel release a metapackage depends on, from `apt-cache depends linux-image-amd64`
+/// The kernel release a metapackage depends on, from `apt-cache depends METAPACKAGE`
 /// ("  Depends: linux-image-6.1.0-56-amd64" gives "6.1.0-56-amd64"; an "-unsigned" package
-/// suffix is dropped). Fails, quoting the output's last line, if no such line exists.
-Expected<std::string> parse_stock_release(std::string_view apt_cache_depends_output);
+/// suffix is dropped). Fails, naming the metapackage and quoting the output's last line, if
+/// no such line exists.
+Expected<std::string> parse_stock_release(std::string_view apt_cache_depends_output,
+                                          std::string_view metapackage = "linux-image-amd64");
 
 /// True if apt-get's output says the package does not exist (as opposed to a network or
 /// permission failure).

@@ -32,6 +32,16 @@ TEST(StockRelease, DropsTheUnsignedSuffixAndSkipsOtherDepends) {
   EXPECT_EQ(release.value(), "6.12.107+deb12-amd64");
 }
 
+TEST(StockRelease, NamesTheMetapackageItAsked) {
+  auto release = parse_stock_release("linux-image-6.12-amd64\n  Depends: linux-image-6.12.118+deb12-amd64\n",
+                                     "linux-image-6.12-amd64");
+  ASSERT_TRUE(release);
+  EXPECT_EQ(release.value(), "6.12.118+deb12-amd64");
+  auto missing = parse_stock_release("E: No packages found\n", "linux-image-9.9-amd64");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("apt-cache depends linux-image-9.9-amd64"), std::string::npos);
+}
+
 TEST(StockRelease, MissingDependsIsAnErrorQuotingApt) {
   auto release = parse_stock_release("E: No packages found\n");
   ASSERT_FALSE(release);

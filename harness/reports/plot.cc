@@ -73,7 +73,8 @@ void add_lines(const PlotSpec& spec, GnuplotJob& job) {
     if (rows.empty()) continue;
     const std::string file = "line-" + std::to_string(job.data_files.size()) + ".dat";
     job.data_files[file] = rows;
-    clauses.push_back(gp_string(file) + " using 1:2 with lines linewidth 1.5 title " + gp_string(series.name) +
+    const std::string style = spec.mark_points ? "linespoints pointtype 7 pointsize 0.8" : "lines";
+    clauses.push_back(gp_string(file) + " using 1:2 with " + style + " linewidth 1.5 title " + gp_string(series.name) +
                       " noenhanced");
   }
   if (clauses.empty()) return;

@@ -66,6 +66,7 @@ struct PlotSpec {
   std::vector<LineSeries> lines;        ///< for kLines
   std::vector<BarSeries> bars;          ///< for kBars
   std::vector<VerticalMarker> markers;  ///< for kLines
+  bool mark_points = false;             ///< kLines: a mark at every point (a line of one point shows)
 
   bool operator==(const PlotSpec&) const = default;
 };

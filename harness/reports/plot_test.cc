@@ -50,6 +50,13 @@ TEST(GnuplotJob, WritesOneDataFilePerLineSeries) {
   EXPECT_TRUE(Contains(job.script, "'line-1.dat' using 1:2"));
 }
 
+TEST(GnuplotJob, MarksEveryPointOnlyWhenAsked) {
+  auto spec = lines_plot();
+  EXPECT_FALSE(Contains(gnuplot_job(spec, {}).script, "linespoints"));
+  spec.mark_points = true;
+  EXPECT_TRUE(Contains(gnuplot_job(spec, {}).script, "'line-1.dat' using 1:2 with linespoints pointtype 7"));
+}
+
 TEST(GnuplotJob, LogAxisOnlyWhenAskedAndDropsPointsItCannotDraw) {
   auto spec = lines_plot();
   EXPECT_FALSE(Contains(gnuplot_job(spec, {}).script, "logscale"));

@@ -42,6 +42,20 @@ std::optional<analysis::RunSeries> refresh_run(const fs::path& out_dir, const st
   return std::move(series);
 }
 
+Expected<analysis::BlockMap> read_block_map(const fs::path& path) {
+  auto text = read_file(path);
+  if (!text) return fail(path.string() + ": " + text.error().message);
+  return analysis::parse_block_map(text.value(), path.string());
+}
+
+Expected<void> write_report(const fs::path& path, const std::string& content) {
+  auto written = write_file_atomically(path, content);
+  if (!written) return fail(path.string() + ": " + written.error().message);
+  return outcome::success();
+}
+
+}  // namespace
+
 Expected<Json> read_summary(const fs::path& path) {
   auto text = read_file(path);
   if (!text) return fail(path.string() + ": " + text.error().message + " (is this a run directory?)");
@@ -56,19 +70,13 @@ Expected<Json> read_summary(const fs::path& path) {
   }
 }
 
-Expected<analysis::BlockMap> read_block_map(const fs::path& path) {
-  auto text = read_file(path);
-  if (!text) return fail(path.string() + ": " + text.error().message);
-  return analysis::parse_block_map(text.value(), path.string());
+Expected<RunDirectoryData> read_run_directory(const fs::path& out_dir) {
+  auto summary = read_summary(out_dir / "summary.json");
+  if (!summary) return summary.error();
+  RunDirectoryData data{std::move(summary).value(), {}, {}};
+  data.series = refresh_runs(out_dir, data.summary, data.warnings);
+  return data;
 }
-
-Expected<void> write_report(const fs::path& path, const std::string& content) {
-  auto written = write_file_atomically(path, content);
-  if (!written) return fail(path.string() + ": " + written.error().message);
-  return outcome::success();
-}
-
-}  // namespace
 
 std::vector<analysis::RunSeries> refresh_runs(const fs::path& out_dir, Json& summary,
                                               std::vector<std::string>& warnings) {

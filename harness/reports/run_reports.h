@@ -33,6 +33,20 @@ std::filesystem::path locate_run_dir(const std::filesystem::path& out_dir, const
 /// scenario and "race" for the others.
 std::string measured_phase_of(const std::string& scenario_kind, const nlohmann::json& run);
 
+/// Reads summary.json at `path`; fails, naming it, when it is missing, not JSON or has no
+/// "scenarios" array.
+Expected<nlohmann::json> read_summary(const std::filesystem::path& path);
+
+/// A run directory as its reports would see it, without writing anything there.
+struct RunDirectoryData {
+  nlohmann::json summary;                   ///< summary.json, metrics refreshed (refresh_runs)
+  std::vector<analysis::RunSeries> series;  ///< the plot series of the runs with files
+  std::vector<std::string> warnings;        ///< files that could not be recomputed
+};
+
+/// Reads out_dir/summary.json and refreshes it in memory; the directory is left untouched.
+Expected<RunDirectoryData> read_run_directory(const std::filesystem::path& out_dir);
+
 /// Refreshes every run's metrics in `summary` from the files in its run directory, in place,
 /// and returns the plot series of the runs that have files. A run whose files are missing
 /// or malformed keeps what summary.json said, with a warning naming the file.

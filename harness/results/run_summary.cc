@@ -165,12 +165,18 @@ Json to_json(const RunSummary& summary) {
     scenarios.push_back(
         {{"name", scenario.name}, {"kind", scenario.kind}, {"status", status_name(scenario.status())}, {"runs", runs}});
   }
-  return {{"schema", 1},
-          {"status", status_name(summary.status())},
-          {"accel", summary.accel},
-          {"seed", summary.seed},
-          {"kernel", {{"spec", summary.kernel_spec}, {"release", summary.kernel_release}}},
-          {"scenarios", scenarios}};
+  Json json = {{"schema", 1},
+               {"status", status_name(summary.status())},
+               {"accel", summary.accel},
+               {"seed", summary.seed},
+               {"kernel", {{"spec", summary.kernel_spec}, {"release", summary.kernel_release}}},
+               {"scenarios", scenarios}};
+  if (summary.provenance) {
+    auto provenance = *summary.provenance;
+    provenance.accel = summary.accel;
+    json["provenance"] = to_json(provenance);
+  }
+  return json;
 }
 
 std::string render_human_summary(const RunSummary& summary, const std::string& out_dir) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/results/provenance.h"
 #include "harness/results/run_result.h"
 
 namespace bh {
@@ -31,6 +32,8 @@ struct RunSummary {
   std::string kernel_spec;
   std::string kernel_release;
   std::vector<ScenarioResult> scenarios;
+  /// "provenance" in summary.json (its accel is the summary's); absent when not collected.
+  std::optional<Provenance> provenance;
 
   /// As ScenarioResult::status over every scenario.
   Status status() const;

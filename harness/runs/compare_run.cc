@@ -3,7 +3,9 @@
 #include "analysis/comparison.h"
 #include "harness/exit/harness_error.h"
 #include "harness/reports/comparison_report.h"
+#include "harness/reports/run_reports.h"
 #include "harness/results/run_directory.h"
+#include "harness/runs/provenance_probe.h"
 #include "util/files.h"
 #include "util/process_runner.h"
 
@@ -26,7 +28,7 @@ analysis::ComparisonOptions comparison_options(const CompareOptions& options) {
 }
 
 CompareSide prepare_side(const std::string& name, const std::string& spec, const fs::path& out_dir, std::uint64_t seed,
-                         const RunEvents& events) {
+                         const std::vector<std::string>& command_line, const RunEvents& events) {
   events.say("preparing the " + name + " kernel " + spec + " and its guest image");
   SystemProcessRunner runner;
   auto guest = prepare_guest(spec, runner, cache_root());
@@ -38,6 +40,7 @@ CompareSide prepare_side(const std::string& name, const std::string& spec, const
   side.summary.seed = seed;
   side.summary.kernel_spec = spec;
   side.summary.kernel_release = side.guest.kernel.release;
+  side.summary.provenance = collect_provenance(runner, command_line, std::chrono::system_clock::now());
   fs::create_directories(side.dir);
   return side;
 }
@@ -131,8 +134,9 @@ CompareOutcome run_comparison(const CompareOptions& options, const RunEvents& ev
   const std::uint64_t seed = choose_seed(options.run);
   events.say("seed " + std::to_string(seed) + " (repeat this comparison with --seed " + std::to_string(seed) + ")");
   std::vector<CompareSide> sides;
-  sides.push_back(prepare_side("baseline", options.baseline_spec, outcome.out_dir, seed, events));
-  sides.push_back(prepare_side("candidate", options.candidate_spec, outcome.out_dir, seed, events));
+  const auto& command_line = options.run.command_line;
+  sides.push_back(prepare_side("baseline", options.baseline_spec, outcome.out_dir, seed, command_line, events));
+  sides.push_back(prepare_side("candidate", options.candidate_spec, outcome.out_dir, seed, command_line, events));
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     run_interleaved(scenarios[i], options.run.repeat, sides, events, {i + 1, scenarios.size(), "", 0, 0, ""}, run_once);
   }
@@ -142,6 +146,28 @@ CompareOutcome run_comparison(const CompareOptions& options, const RunEvents& ev
   const Json cand = finish_side(sides[1], cand_series);
   outcome.comparison = value_or_throw(analysis::compare_summaries(base, cand, comparison_settings));
   write_comparison_views(outcome.out_dir, outcome.comparison, base_series, cand_series);
+  outcome.summary_text = comparison_summary_text(outcome.comparison, outcome.out_dir);
+  (void)write_file_atomically(outcome.out_dir / "summary.txt", outcome.summary_text);
+  outcome.exit_code = analysis::compare_exit_code(outcome.comparison.value("status", "ERROR"));
+  return outcome;
+}
+
+CompareOutcome compare_directories(const CompareOptions& options, const fs::path& baseline_dir,
+                                   const fs::path& candidate_dir) {
+  const auto comparison_settings = comparison_options(options);
+  std::vector<RunDirectoryData> sides;
+  for (const auto& dir : {baseline_dir, candidate_dir}) {
+    auto data = read_run_directory(dir);
+    if (!data) throw HarnessError(ExitCode::kUsage, "compare: " + data.error().message);
+    sides.push_back(std::move(data).value());
+  }
+  CompareOutcome outcome;
+  outcome.out_dir = create_out_dir(options.run.guest, "compare");
+  outcome.comparison =
+      value_or_throw(analysis::compare_summaries(sides[0].summary, sides[1].summary, comparison_settings));
+  outcome.comparison["baseline"]["dir"] = fs::absolute(baseline_dir).string();
+  outcome.comparison["candidate"]["dir"] = fs::absolute(candidate_dir).string();
+  write_comparison_views(outcome.out_dir, outcome.comparison, sides[0].series, sides[1].series);
   outcome.summary_text = comparison_summary_text(outcome.comparison, outcome.out_dir);
   (void)write_file_atomically(outcome.out_dir / "summary.txt", outcome.summary_text);
   outcome.exit_code = analysis::compare_exit_code(outcome.comparison.value("status", "ERROR"));

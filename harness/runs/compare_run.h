@@ -51,6 +51,14 @@ struct CompareOutcome {
   int exit_code = 3;         ///< 0 PASS, 1 FAIL or REGRESSION, 3 ERROR
 };
 
+/// `compare BASELINE_DIR CANDIDATE_DIR`: compares two existing run directories offline
+/// (their summary.json, metrics recomputed from their raw files in memory; neither is
+/// modified) with `options`' thresholds, writing the comparison's views into
+/// options.run.guest.out_dir (default runs/compare-<time>). Throws HarnessError (usage)
+/// naming a directory that is not a run directory.
+CompareOutcome compare_directories(const CompareOptions& options, const std::filesystem::path& baseline_dir,
+                                   const std::filesystem::path& candidate_dir);
+
 /// The whole `compare`: checks the options (HarnessError, usage, before anything boots),
 /// prepares both kernels, runs every scenario interleaved with `run_once`, writes both
 /// sides' reports and the comparison's views.

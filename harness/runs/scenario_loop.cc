@@ -5,6 +5,7 @@
 #include "harness/exit/harness_error.h"
 #include "harness/results/run_directory.h"
 #include "harness/runs/perf_run.h"
+#include "harness/runs/provenance_probe.h"
 #include "harness/runs/race_run.h"
 #include "harness/vm/doctor.h"
 #include "util/files.h"
@@ -105,8 +106,18 @@ Expected<ReportFiles> write_run_reports(const fs::path& out_dir) {
   return write_reports(out_dir, renderer);
 }
 
-RunOutcome run_scenarios(const RunOptions& options, const RunEvents& events, const RunOnce& run_once) {
-  if (options.repeat < 1) throw HarnessError(ExitCode::kUsage, "--repeat must be at least 1");
+GuestPreparer host_guest_preparer() {
+  return [](const std::string& kernel_spec) {
+    SystemProcessRunner runner;
+    return prepare_guest(kernel_spec, runner, cache_root());
+  };
+}
+
+RunOutcome run_scenarios(const RunOptions& options, const RunEvents& events, const RunOnce& run_once,
+                         const GuestPreparer& prepare) {
+  if (options.repeat < 1 || options.perf_repeat.value_or(1) < 1) {
+    throw HarnessError(ExitCode::kUsage, "--repeat must be at least 1");
+  }
   check_kernel_spec(options.guest.kernel_spec);
   const auto scenarios = resolve_scenarios(options);
   RunOutcome outcome;
@@ -114,11 +125,12 @@ RunOutcome run_scenarios(const RunOptions& options, const RunEvents& events, con
   auto& summary = outcome.summary;
   summary.seed = choose_seed(options);
   summary.kernel_spec = options.guest.kernel_spec;
+  SystemProcessRunner runner;
+  summary.provenance = collect_provenance(runner, options.command_line, std::chrono::system_clock::now());
   events.say("seed " + std::to_string(summary.seed) + " (repeat this run with --seed " + std::to_string(summary.seed) +
              ")");
   events.say("preparing kernel " + options.guest.kernel_spec + " and guest image");
-  SystemProcessRunner runner;
-  auto guest = prepare_guest(options.guest.kernel_spec, runner, cache_root());
+  auto guest = prepare(options.guest.kernel_spec);
   if (!guest) {
     (void)write_json(outcome.out_dir, "summary.json", to_json(summary));
     throw HarnessError(ExitCode::kError,
@@ -126,9 +138,11 @@ RunOutcome run_scenarios(const RunOptions& options, const RunEvents& events, con
   }
   summary.kernel_release = guest.value().kernel.release;
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
-    const ProgressPosition position{i + 1, scenarios.size(), scenarios[i].full_name(), 0, options.repeat, ""};
+    const int repeat =
+        scenarios[i].kind == ScenarioKind::kPerf && options.perf_repeat ? *options.perf_repeat : options.repeat;
+    const ProgressPosition position{i + 1, scenarios.size(), scenarios[i].full_name(), 0, repeat, ""};
     summary.scenarios.push_back(
-        run_repeats(scenarios[i], options.repeat, guest.value(), summary, outcome.out_dir, events, position, run_once));
+        run_repeats(scenarios[i], repeat, guest.value(), summary, outcome.out_dir, events, position, run_once));
     (void)write_json(outcome.out_dir, "summary.json", to_json(summary));
   }
   events.finish();

@@ -28,6 +28,8 @@ struct RunOptions {
   PowerCutOptions power_cuts;         ///< cuts after each run's race (none by default; perf scenarios make none)
   std::optional<std::uint32_t> perf_warmup_s;   ///< overrides every perf scenario's warmup_s
   std::optional<std::uint32_t> perf_runtime_s;  ///< overrides every perf scenario's runtime_s
+  std::vector<std::string> command_line;        ///< argv, for summary.json's provenance
+  std::optional<int> perf_repeat;               ///< runs per perf scenario (default: repeat)
 };
 
 /// The scenarios `options` names (every shipped one when none), with its --set and perf
@@ -67,10 +69,17 @@ struct RunOutcome {
   int exit_code = 3;  ///< 0 all PASS/SKIP, 1 a FAIL, 3 an ERROR and no FAIL (or a PASS without reports)
 };
 
+/// Resolves a kernel spec and builds (or reuses) its guest image.
+using GuestPreparer = std::function<Expected<PreparedGuest>(const std::string& kernel_spec)>;
+
+/// The real GuestPreparer: prepare_guest with the host's processes and the harness's cache.
+GuestPreparer host_guest_preparer();
+
 /// The whole `run`: checks the options (HarnessError, usage, before anything boots),
-/// prepares the kernel and image (HarnessError, error, with summary.json kept), runs every
-/// scenario's repeats with `run_once`, writes summary.txt and the reports.
-RunOutcome run_scenarios(const RunOptions& options, const RunEvents& events, const RunOnce& run_once);
+/// prepares the kernel and image with `prepare` (HarnessError, error, with summary.json
+/// kept), runs every scenario's repeats with `run_once`, writes summary.txt and the reports.
+RunOutcome run_scenarios(const RunOptions& options, const RunEvents& events, const RunOnce& run_once,
+                         const GuestPreparer& prepare = host_guest_preparer());
 
 /// Writes the reports of a finished run directory (report.html, report.md, junit.xml and the
 /// refreshed summary.json).
