@@ -31,6 +31,22 @@ Expected<std::vector<KcidbSource>> nightly_sources(const fs::path& dir, const Js
   return sources;
 }
 
+/// What makes this directory's ids unique among all it might be exported with: a night's
+/// name; for a run directory, its start time (digits only) or else its directory name.
+std::string id_suffix_of(const fs::path& dir, const std::vector<KcidbSource>& sources) {
+  if (fs::exists(dir / "nightly.json")) {
+    auto manifest = read_json(dir / "nightly.json");
+    return manifest ? manifest.value().value("night", "") : "";
+  }
+  std::string started;
+  if (!sources.empty()) started = sources.front().summary.value(Json::json_pointer("/provenance/started_at"), "");
+  std::string suffix;
+  for (char c : started.empty() ? fs::absolute(dir).lexically_normal().filename().string() : started) {
+    if (std::isalnum(static_cast<unsigned char>(c))) suffix += c;
+  }
+  return suffix;
+}
+
 }  // namespace
 
 Expected<std::vector<KcidbSource>> kcidb_sources(const fs::path& dir) {
@@ -51,10 +67,7 @@ Expected<std::vector<KcidbSource>> kcidb_sources(const fs::path& dir) {
 Expected<std::size_t> write_kcidb_file(const fs::path& dir, const fs::path& file, KcidbOptions options) {
   auto sources = kcidb_sources(dir);
   if (!sources) return sources.error();
-  if (options.id_suffix.empty() && fs::exists(dir / "nightly.json")) {
-    auto manifest = read_json(dir / "nightly.json");
-    if (manifest) options.id_suffix = manifest.value().value("night", "");
-  }
+  if (options.id_suffix.empty()) options.id_suffix = id_suffix_of(dir, sources.value());
   auto document = kcidb_document(sources.value(), options);
   if (!document) return document.error();
   if (auto written = write_file_atomically(file, document.value().dump(2) + "\n"); !written) {

@@ -17,7 +17,9 @@ namespace bh {
 Expected<std::vector<KcidbSource>> kcidb_sources(const std::filesystem::path& dir);
 
 /// Writes the KCIDB document of `dir` to `file` (atomically); returns how many tests it
-/// holds. `options.id_suffix` defaults to the night's name for a nightly directory.
+/// holds. `options.id_suffix` defaults to the night's name for a nightly directory and to
+/// the run's start time (digits only; else the directory's name) for a run directory, so ids
+/// of different nights and runs never collide in KCIDB.
 Expected<std::size_t> write_kcidb_file(const std::filesystem::path& dir, const std::filesystem::path& file,
                                        KcidbOptions options);
 
