@@ -8,6 +8,7 @@
 #include "analysis/memory/module_memory.h"
 #include "analysis/memory_summary.h"
 #include "util/files.h"
+#include "util/json_file.h"
 
 namespace bh::analysis {
 namespace fs = std::filesystem;
@@ -126,16 +127,6 @@ void add_allocinfo(Json& out, const Json& baseline, const Json& samples) {
                       {"peak_kib", peak},
                       {"peak_minus_baseline_kib", static_cast<std::int64_t>(peak) - static_cast<std::int64_t>(*base)},
                       {"peak_t_s", peak_t_s}};
-}
-
-Expected<Json> read_json_file(const fs::path& path) {
-  auto text = read_file(path);
-  if (!text) return fail(path.string() + ": " + text.error().message);
-  try {
-    return Json::parse(text.value());
-  } catch (const Json::exception& error) {
-    return fail(path.string() + ": not JSON: " + error.what());
-  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "util/files.h"
+#include "util/json_file.h"
 
 namespace bh {
 namespace {
@@ -11,16 +12,6 @@ using nlohmann::json;
 
 constexpr int kNightlySchema = 1;
 constexpr int kSummarySchema = 1;
-
-Expected<json> read_json_file(const fs::path& path) {
-  auto text = read_file(path);
-  if (!text) return fail(path.string() + ": " + text.error().message);
-  try {
-    return json::parse(text.value());
-  } catch (const json::parse_error& error) {
-    return fail(path.string() + ": bad JSON: " + error.what());
-  }
-}
 
 /// object[key] as a string, "" where it is missing or null; an error where it is anything else.
 Expected<std::string> optional_string(const json& object, const char* key, const std::string& context) {

@@ -180,7 +180,7 @@ TEST_F(NightImportTest, ErrorsNameTheFileAndWhatIsWrong) {
   EXPECT_THAT(error(), HasSubstr((dir / "nightly.json").string()));
 
   ASSERT_TRUE(write_file_atomically(dir / "nightly.json", "{\"night\": "));
-  EXPECT_THAT(error(), HasSubstr((dir / "nightly.json").string() + ": bad JSON"));
+  EXPECT_THAT(error(), HasSubstr((dir / "nightly.json").string() + ": not JSON"));
 
   write_json_file(dir / "nightly.json", {{"schema", 1}, {"kernels", json::array()}});
   EXPECT_THAT(error(), HasSubstr("nightly.json: no \"night\""));
@@ -192,7 +192,7 @@ TEST_F(NightImportTest, ErrorsNameTheFileAndWhatIsWrong) {
 
   write_json_file(dir / "nightly.json", nightly("2026-12-04", json::array({kernel_entry("stock")})));
   ASSERT_TRUE(write_file_atomically(dir / "stock-out/summary.json", "not json"));
-  EXPECT_THAT(error(), HasSubstr((dir / "stock-out/summary.json").string() + ": bad JSON"));
+  EXPECT_THAT(error(), HasSubstr((dir / "stock-out/summary.json").string() + ": not JSON"));
 
   auto broken = summary("stock", {"race-a"});
   broken["scenarios"][0].erase("runs");

@@ -2,22 +2,13 @@
 
 #include "harness/reports/run_reports.h"
 #include "util/files.h"
+#include "util/json_file.h"
 
 namespace bh {
 namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
-
-Expected<Json> read_json(const fs::path& file) {
-  auto text = read_file(file);
-  if (!text) return fail(file.string() + ": " + text.error().message);
-  try {
-    return Json::parse(text.value());
-  } catch (const Json::exception& error) {
-    return fail(file.string() + ": not JSON: " + error.what());
-  }
-}
 
 Expected<std::vector<KcidbSource>> nightly_sources(const fs::path& dir, const Json& manifest) {
   std::vector<KcidbSource> sources;
@@ -35,7 +26,7 @@ Expected<std::vector<KcidbSource>> nightly_sources(const fs::path& dir, const Js
 /// name; for a run directory, its start time (digits only) or else its directory name.
 std::string id_suffix_of(const fs::path& dir, const std::vector<KcidbSource>& sources) {
   if (fs::exists(dir / "nightly.json")) {
-    auto manifest = read_json(dir / "nightly.json");
+    auto manifest = read_json_file(dir / "nightly.json");
     return manifest ? manifest.value().value("night", "") : "";
   }
   std::string started;
@@ -51,7 +42,7 @@ std::string id_suffix_of(const fs::path& dir, const std::vector<KcidbSource>& so
 
 Expected<std::vector<KcidbSource>> kcidb_sources(const fs::path& dir) {
   if (fs::exists(dir / "nightly.json")) {
-    auto manifest = read_json(dir / "nightly.json");
+    auto manifest = read_json_file(dir / "nightly.json");
     if (!manifest) return manifest.error();
     return nightly_sources(dir, manifest.value());
   }

@@ -39,11 +39,12 @@ TEST(KcidbExport, ARunDirectoryIsOneKernelNamedByItsSpecWithItsStartTimeInEveryI
 
 TEST(KcidbExport, ANightlyDirectoryHoldsEveryKernelThatGotASummaryByItsMatrixName) {
   TempDir dir("bh-kcidb-export");
-  write(dir.path() / "night" / "nightly.json",
-        {{"schema", 1},
-         {"night", "2026-12-05"},
-         {"kernels", {{{"name", "stock"}, {"dir", "stock"}}, {{"name", "candidate"}, {"dir", "candidate"}},
-                      {{"name", "never-ran"}, {"dir", "never-ran"}}}}});
+  write(dir.path() / "night" / "nightly.json", {{"schema", 1},
+                                                {"night", "2026-12-05"},
+                                                {"kernels",
+                                                 {{{"name", "stock"}, {"dir", "stock"}},
+                                                  {{"name", "candidate"}, {"dir", "candidate"}},
+                                                  {{"name", "never-ran"}, {"dir", "never-ran"}}}}});
   write(dir.path() / "night" / "stock" / "summary.json", fixture("race-writearound-6.12.summary.json"));
   write(dir.path() / "night" / "candidate" / "summary.json", fixture("control-no-cache-6.12.summary.json"));
   auto sources = kcidb_sources(dir.path() / "night");
