@@ -30,9 +30,11 @@ const std::map<std::string, std::set<std::string>>& allowed_includes() {
     rooms["harness/exit"] = {"base"};
     rooms["harness/kernel"] = {"base", "util", "harness/exit"};
     rooms["harness/image"] = {"base", "util", "harness/exit"};
+    rooms["harness/hostdev"] = {"base", "util", "harness/exit"};
     rooms["harness/vm"] = {"base", "util", "protocol", "harness/exit", "harness/kernel", "harness/image"};
     rooms["harness/bcache"] = rooms["harness/vm"];
     rooms["harness/bcache"].insert("harness/vm");
+    rooms["harness/bcache"].insert("harness/hostdev");
     rooms["harness/scenario"] = rooms["harness/bcache"];
     rooms["harness/scenario"].insert("harness/bcache");
     rooms["harness/results"] = {"base", "util", "analysis", "harness/exit"};

@@ -34,10 +34,10 @@ TEST(CliErrors, UnknownSettingIsAUsageErrorNamingIt) {
   EXPECT_THAT(result.output, HasSubstr("cache_mod"));
 }
 
-TEST(CliErrors, RealDevicesAreRefusedForNow) {
+TEST(CliErrors, AnUnknownDeviceKindIsAUsageErrorListingTheKinds) {
   auto result = run_cli({"fio", smoke_job_path(), "--devices", "real"});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_THAT(result.output, HasSubstr("not supported yet"));
+  EXPECT_THAT(result.output, HasSubstr("'real' is not one of virtio|loop|host-loop|host"));
 }
 
 TEST(CliErrors, CorruptDebIsRefusedBeforeAnyBoot) {

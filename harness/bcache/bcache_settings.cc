@@ -42,10 +42,26 @@ Expected<void> set_devices(BcacheSettings& s, std::string_view v) {
     s.devices = DeviceKind::kVirtio;
   else if (v == "loop")
     s.devices = DeviceKind::kLoop;
-  else if (v == "real")
-    return fail("real host devices are not supported yet (planned); use virtio or loop");
+  else if (v == "host-loop")
+    s.devices = DeviceKind::kHostLoop;
+  else if (v == "host")
+    s.devices = DeviceKind::kHost;
   else
-    return fail("'" + std::string(v) + "' is not one of virtio|loop");
+    return fail("'" + std::string(v) + "' is not one of virtio|loop|host-loop|host");
+  return outcome::success();
+}
+
+Setter path_into(std::string BcacheSettings::*field) {
+  return [field](BcacheSettings& s, std::string_view v) -> Expected<void> {
+    if (!v.starts_with("/")) return fail("'" + std::string(v) + "' is not an absolute device path like /dev/sdb");
+    s.*field = std::string(v);
+    return outcome::success();
+  };
+}
+
+Expected<void> add_destroy_data(BcacheSettings& s, std::string_view v) {
+  if (!v.starts_with("/")) return fail("'" + std::string(v) + "' is not an absolute device path like /dev/sdb");
+  s.destroy_data.emplace_back(v);
   return outcome::success();
 }
 
@@ -66,8 +82,17 @@ struct KeyEntry {
 
 const std::vector<KeyEntry>& key_entries() {
   static const std::vector<KeyEntry> entries = {
-      {{"devices", "virtio|loop", "virtio", "cache and backing devices: image files (virtio) or guest loop devices"},
+      {{"devices", "virtio|loop|host-loop|host", "virtio",
+        "cache and backing devices: image files (virtio), guest loop devices, host loop devices over files in the "
+        "run directory, or the host devices cache_dev and backing_dev"},
        set_devices},
+      {{"cache_dev", "path", "none", "devices=host: the host block device bcache caches on (wiped)"},
+       path_into(&BcacheSettings::cache_dev)},
+      {{"backing_dev", "path", "none", "devices=host: the host block device bcache caches (wiped)"},
+       path_into(&BcacheSettings::backing_dev)},
+      {{"destroy_data", "path", "none",
+        "a host device (cache_dev or backing_dev) whose signatures may be overwritten; repeat per device"},
+       add_destroy_data},
       {{"cache_size", "size", "256M", "size of the cache device"}, size_into(&BcacheSettings::cache_bytes)},
       {{"backing_size", "size", "1G", "size of the backing device"}, size_into(&BcacheSettings::backing_bytes)},
       {{"bucket_size", "size", "64k", "make-bcache --bucket; the cache needs >= 128 buckets"},
@@ -94,6 +119,16 @@ const std::vector<KeyEntry>& key_entries() {
 }
 
 }  // namespace
+
+std::string device_kind_name(DeviceKind kind) {
+  switch (kind) {
+    case DeviceKind::kVirtio: return "virtio";
+    case DeviceKind::kLoop: return "loop";
+    case DeviceKind::kHostLoop: return "host-loop";
+    case DeviceKind::kHost: return "host";
+  }
+  return "?";
+}
 
 std::string cache_mode_name(CacheMode mode) {
   switch (mode) {
@@ -147,6 +182,14 @@ Expected<void> validate(const BcacheSettings& s) {
   }
   if (s.block_bytes < 512 || (s.block_bytes & (s.block_bytes - 1)) != 0) {
     return fail("block_size must be a power of two >= 512");
+  }
+  const bool named = !s.cache_dev.empty() || !s.backing_dev.empty();
+  if (s.devices == DeviceKind::kHost && (s.cache_dev.empty() || s.backing_dev.empty())) {
+    return fail("devices=host needs both cache_dev and backing_dev (--cache-dev DEV --backing-dev DEV)");
+  }
+  if (s.devices != DeviceKind::kHost && named) return fail("cache_dev and backing_dev need devices=host");
+  if (s.devices == DeviceKind::kHost && s.cache_dev == s.backing_dev) {
+    return fail("cache_dev and backing_dev are the same device " + s.cache_dev);
   }
   return outcome::success();
 }

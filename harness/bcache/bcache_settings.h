@@ -16,9 +16,20 @@ namespace bh {
 
 /// Where the cache and backing devices come from.
 enum class DeviceKind {
-  kVirtio,  ///< sparse raw image files in the run directory, virtio-blk in the guest
-  kLoop     ///< loop devices inside the guest over files in the guest's tmpfs
+  kVirtio,    ///< sparse raw image files in the run directory, virtio-blk in the guest
+  kLoop,      ///< loop devices inside the guest over files in the guest's tmpfs
+  kHostLoop,  ///< host loop devices over sparse files in the run directory, as raw virtio disks
+  kHost       ///< the host block devices cache_dev and backing_dev, as raw virtio disks
 };
+
+/// "virtio", "loop", "host-loop" or "host".
+std::string device_kind_name(DeviceKind kind);
+
+/// True for the kinds the guest sees as virtio disks (all but guest loop devices).
+inline bool uses_virtio_disks(DeviceKind kind) { return kind != DeviceKind::kLoop; }
+
+/// True for the kinds that put host block devices under the guest (cache=none, native AIO).
+inline bool uses_host_devices(DeviceKind kind) { return kind == DeviceKind::kHostLoop || kind == DeviceKind::kHost; }
 
 /// bcache's cache_mode values.
 enum class CacheMode { kWritethrough, kWriteback, kWritearound, kNone };
@@ -40,6 +51,10 @@ struct BcacheSettings {
   std::optional<std::uint64_t> readahead_bytes;
   std::optional<std::uint64_t> delay_read_ms;   ///< dm-delay under the backing device
   std::optional<std::uint64_t> delay_write_ms;  ///< (either non-zero: the layer is added)
+  std::string cache_dev;                        ///< devices=host: the host's cache device
+  std::string backing_dev;                      ///< devices=host: the host's backing device
+  /// Host devices whose signatures the user allows to be overwritten (--destroy-data).
+  std::vector<std::string> destroy_data;
 
   /// True when a dm-delay layer goes under the backing device (some delay is not zero).
   bool has_delay() const { return delay_read_ms.value_or(0) > 0 || delay_write_ms.value_or(0) > 0; }

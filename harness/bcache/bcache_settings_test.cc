@@ -50,11 +50,29 @@ TEST(ApplySetting, ErrorsNameTheKeyAndTheValue) {
   EXPECT_FALSE(apply_setting_assignment(settings, "no-equals-sign"));
 }
 
-TEST(ApplySetting, RealHostDevicesAreRefusedForNow) {
+TEST(ApplySetting, HostDeviceKindsAndTheirDevices) {
   BcacheSettings settings;
-  auto real = apply_setting(settings, "devices", "real");
-  ASSERT_FALSE(real);
-  EXPECT_THAT(real.error().message, HasSubstr("not supported yet"));
+  ASSERT_TRUE(apply_setting(settings, "devices", "host-loop"));
+  EXPECT_EQ(settings.devices, DeviceKind::kHostLoop);
+  EXPECT_TRUE(validate(settings));
+  ASSERT_TRUE(apply_setting(settings, "devices", "host"));
+  auto missing = validate(settings);
+  ASSERT_FALSE(missing);
+  EXPECT_THAT(missing.error().message, HasSubstr("needs both cache_dev and backing_dev"));
+  ASSERT_TRUE(apply_setting(settings, "cache_dev", "/dev/nvme0n1"));
+  ASSERT_TRUE(apply_setting(settings, "backing_dev", "/dev/nvme0n1"));
+  EXPECT_THAT(validate(settings).error().message, HasSubstr("the same device"));
+  ASSERT_TRUE(apply_setting(settings, "backing_dev", "/dev/sdb"));
+  EXPECT_TRUE(validate(settings));
+  ASSERT_TRUE(apply_setting(settings, "destroy_data", "/dev/sdb"));
+  ASSERT_TRUE(apply_setting(settings, "destroy_data", "/dev/nvme0n1"));
+  EXPECT_EQ(settings.destroy_data, (std::vector<std::string>{"/dev/sdb", "/dev/nvme0n1"}));
+  EXPECT_THAT(apply_setting(settings, "cache_dev", "sdb").error().message, HasSubstr("not an absolute device path"));
+  EXPECT_THAT(apply_setting(settings, "devices", "real").error().message,
+              HasSubstr("not one of virtio|loop|host-loop|host"));
+  BcacheSettings images;
+  ASSERT_TRUE(apply_setting(images, "cache_dev", "/dev/sdb"));
+  EXPECT_THAT(validate(images).error().message, HasSubstr("need devices=host"));
 }
 
 TEST(Validate, ACacheNeedsAtLeast128Buckets) {

@@ -21,8 +21,9 @@ Expected<std::vector<VirtioDisk>> create_virtio_images(const BcacheSettings& set
 
 void remove_virtio_images(const std::filesystem::path& dir) {
   std::error_code ignored;
-  std::filesystem::remove(dir / "cache.img", ignored);
-  std::filesystem::remove(dir / "backing.img", ignored);
+  for (const char* file : {"cache.img", "backing.img", "bh-hostloop-cache.img", "bh-hostloop-backing.img"}) {
+    std::filesystem::remove(dir / file, ignored);
+  }
 }
 
 Expected<void> check_virtio_images(const BcacheSettings& settings, const std::vector<VirtioDisk>& disks) {

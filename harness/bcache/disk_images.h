@@ -23,7 +23,8 @@ Expected<std::vector<VirtioDisk>> create_virtio_images(const BcacheSettings& set
 /// cut must leave); the error names the image and what is wrong with it.
 Expected<void> check_virtio_images(const BcacheSettings& settings, const std::vector<VirtioDisk>& disks);
 
-/// Removes the disk images create_virtio_images made in `dir` (missing ones are fine).
+/// Removes the disk images create_virtio_images (and RunDisks, for host loop devices) made
+/// in `dir` (missing ones are fine).
 void remove_virtio_images(const std::filesystem::path& dir);
 
 }  // namespace bh

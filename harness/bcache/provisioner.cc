@@ -66,7 +66,7 @@ Expected<std::string> Provisioner::find_virtio_disk(std::string_view serial) {
 }
 
 Expected<std::pair<std::string, std::string>> Provisioner::find_or_create_devices(const BcacheSettings& s) {
-  if (s.devices == DeviceKind::kVirtio) {
+  if (uses_virtio_disks(s.devices)) {
     auto cache = find_virtio_disk(kCacheSerial);
     if (!cache) return cache.error();
     auto backing = find_virtio_disk(kBackingSerial);
@@ -266,7 +266,7 @@ Expected<std::string> Provisioner::register_existing(Reattached& result) {
 }
 
 Expected<Reattached> Provisioner::reattach(const BcacheSettings& s) {
-  if (s.devices != DeviceKind::kVirtio) {
+  if (!uses_virtio_disks(s.devices)) {
     return fail("re-registering after a power cut needs virtio devices (loop devices' files live in guest RAM)");
   }
   Reattached result;

@@ -24,6 +24,8 @@ struct GuestFlags {
   GuestOptions options;
   std::string accel = "auto";
   std::string devices;
+  std::string cache_dev, backing_dev;
+  std::vector<std::string> destroy_data;
   int boot_timeout_s = 120;
 };
 
@@ -34,19 +36,34 @@ void add_guest_flags(CLI::App& command, GuestFlags& flags) {
                   "(BASE's kernel with bcache.ko replaced by PATH)")
       ->capture_default_str();
   command.add_option("--accel", flags.accel, "auto | kvm | tcg")->capture_default_str();
-  command.add_option("--devices", flags.devices, "virtio | loop (same as --set devices=...)");
+  command.add_option("--devices", flags.devices, "virtio | loop | host-loop | host (same as --set devices=...)");
   command.add_option("--set", flags.options.settings, settings_help());
   command.add_option("--out", flags.options.out_dir, "output directory (default runs/<command>-<time>)");
   command.add_option("--boot-timeout", flags.boot_timeout_s, "seconds from QEMU start to the guest agent")
       ->capture_default_str();
   command.add_option("--memory", flags.options.memory_mib, "guest memory in MiB")->capture_default_str();
+  command.add_option("--cache-dev", flags.cache_dev,
+                     "a host block device as bcache's cache (devices=host; wiped: see --destroy-data)");
+  command.add_option("--backing-dev", flags.backing_dev,
+                     "a host block device as bcache's backing device (devices=host)");
+  command.add_option("--destroy-data", flags.destroy_data,
+                     "DEV: allow overwriting the signatures (filesystem, partition table, RAID, bcache) found on "
+                     "exactly this host device (repeat per device); never overrides mounted, swap, held or root-disk "
+                     "refusals");
 }
 
 GuestOptions finish(GuestFlags& flags) {
   auto accel = parse_accel_request(flags.accel);
   if (!accel) throw HarnessError(ExitCode::kUsage, accel.error().message);
   flags.options.accel = accel.value();
-  if (!flags.devices.empty()) flags.options.settings.insert(flags.options.settings.begin(), "devices=" + flags.devices);
+  auto& settings = flags.options.settings;
+  if (!flags.devices.empty()) settings.insert(settings.begin(), "devices=" + flags.devices);
+  if (!flags.cache_dev.empty() || !flags.backing_dev.empty()) {
+    if (flags.devices.empty()) settings.insert(settings.begin(), "devices=host");
+    if (!flags.cache_dev.empty()) settings.push_back("cache_dev=" + flags.cache_dev);
+    if (!flags.backing_dev.empty()) settings.push_back("backing_dev=" + flags.backing_dev);
+  }
+  for (const auto& device : flags.destroy_data) settings.push_back("destroy_data=" + device);
   flags.options.boot_timeout = std::chrono::seconds(flags.boot_timeout_s);
   return flags.options;
 }
@@ -106,6 +123,7 @@ RunOptions finish(RunFlags& flags) {
 
 /// Every subcommand's flags, bound to one CLI::App.
 struct Flags {
+  bool doctor_cleanup = false;
   GuestFlags image, fio, shell;
   std::string job_file;
   int fio_timeout_s = 900;
@@ -194,7 +212,9 @@ void add_history(CLI::App& app, Flags& flags) {
 void build_app(CLI::App& app, Flags& flags) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("bcache-harness ") + kHarnessVersion);
-  app.add_subcommand("doctor", "show what a run needs, what is present, and how to fix what is missing");
+  app.add_subcommand("doctor", "show what a run needs, what is present, and how to fix what is missing")
+      ->add_flag("--cleanup", flags.doctor_cleanup,
+                 "detach host loop devices the harness left attached (only its own)");
   add_guest_flags(*app.add_subcommand("image", "resolve a kernel and build (or reuse) its guest image"), flags.image);
   auto* fio = app.add_subcommand("fio", "boot a guest, provision bcache, run a fio job file through /dev/bcache0");
   add_guest_flags(*fio, flags.fio);
@@ -258,7 +278,7 @@ int nightly_dispatch(Flags& flags, const std::vector<std::string>& command_line)
 
 int dispatch(const CLI::App& app, Flags& flags, const std::vector<std::string>& command_line) {
   const auto command = chosen_command(app);
-  if (command == "doctor") return doctor_command();
+  if (command == "doctor") return doctor_command(flags.doctor_cleanup);
   if (command == "image") return image_command(finish(flags.image));
   if (command == "report") {
     if (!flags.report_kcidb.empty()) return kcidb_command(flags.report_dir, flags.report_kcidb, flags.report_origin);

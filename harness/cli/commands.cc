@@ -5,6 +5,7 @@
 #include "harness/cli/progress.h"
 #include "harness/exit/harness_error.h"
 #include "harness/history/night_import.h"
+#include "harness/hostdev/host_loop.h"
 #include "harness/nightly/kcidb_export.h"
 #include "harness/nightly/trend_report.h"
 #include "harness/runs/guest_commands.h"
@@ -35,11 +36,36 @@ void print_reports(const Expected<ReportFiles>& reports, const fs::path& out_dir
 
 }  // namespace
 
-int doctor_command() {
+/// Lists the harness's host loop devices still attached (none, normally: they clear
+/// themselves when their last user closes them) and, with `cleanup`, detaches them; touches
+/// no other loop device. False when one could not be detached.
+bool report_harness_loops(bool cleanup) {
+  const auto loops = harness_loop_devices();
+  if (loops.empty()) {
+    std::cout << "ok       harness loop devices: none attached\n";
+    return true;
+  }
+  bool all_detached = true;
+  for (const auto& loop : loops) {
+    if (!cleanup) {
+      std::cout << "leftover " << loop.device << " over " << loop.backing_file
+                << " (a harness loop device; `bcache-harness doctor --cleanup` detaches it)\n";
+      continue;
+    }
+    auto detached = detach_loop_device(loop.device);
+    std::cout << (detached ? "detached " : "FAILED   ") << loop.device << " over " << loop.backing_file
+              << (detached ? "" : ": " + detached.error().message) << "\n";
+    all_detached = all_detached && detached.has_value();
+  }
+  return all_detached;
+}
+
+int doctor_command(bool cleanup) {
   SystemHostFacts host(cache_root());
   const auto checks = run_doctor(host, {cache_root(), guest_agent_path(), fs::current_path()});
   std::cout << render_doctor(checks);
-  return can_start_run(checks) ? 0 : static_cast<int>(ExitCode::kError);
+  const bool loops_ok = report_harness_loops(cleanup);
+  return can_start_run(checks) && loops_ok ? 0 : static_cast<int>(ExitCode::kError);
 }
 
 int image_command(const GuestOptions& options) {

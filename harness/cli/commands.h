@@ -14,8 +14,10 @@
 
 namespace bh::cli {
 
-/// `doctor`: prints what is present and missing; 0 only if a run can start.
-int doctor_command();
+/// `doctor [--cleanup]`: prints what is present and missing and the harness's host loop
+/// devices still attached (with --cleanup, detaches them); 0 only if a run can start and no
+/// leftover could not be detached.
+int doctor_command(bool cleanup);
 
 /// `image`: resolves the kernel and builds (or reuses) its guest image; prints its JSON.
 int image_command(const GuestOptions& options);

@@ -28,6 +28,7 @@ void put_facts(Json& json, const RunFacts& facts) {
   put_if(json, "readback", facts.readback);
   put_if(json, "fill_bytes", facts.fill_bytes);
   put_if(json, "backing_bytes", facts.backing_bytes);
+  if (facts.disks) json["disks"] = *facts.disks;
   put_if(json, "race_write_bytes", facts.race_write_bytes);
   put_if(json, "race_read_ios", facts.race_read_ios);
   for (const auto& [phase, ios] : facts.phase_ios) json[phase + "_ios"] = ios;

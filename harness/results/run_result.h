@@ -34,6 +34,9 @@ struct RunFacts {
   /// "backing_bytes": the backing device's size as the guest's bcache sees it (bcache0's size
   /// plus the data offset), read back after provisioning.
   std::optional<std::uint64_t> backing_bytes;
+  /// "disks": how the cache and backing devices reached the guest (RunDisks::facts: devices,
+  /// qemu_cache, aio, host_devices, direct_io).
+  std::optional<nlohmann::json> disks;
   std::optional<std::uint64_t> race_write_bytes;   ///< "race_write_bytes": what the race's writer wrote
   std::optional<std::uint64_t> race_read_ios;      ///< "race_read_ios": reads the race's readers completed
   std::map<std::string, std::uint64_t> phase_ios;  ///< "PHASE_ios": I/Os of each perf phase

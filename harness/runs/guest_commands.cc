@@ -3,6 +3,7 @@
 #include "analysis/fio_json.h"
 #include "harness/bcache/disk_images.h"
 #include "harness/bcache/provisioner.h"
+#include "harness/bcache/run_disks.h"
 #include "harness/exit/harness_error.h"
 #include "harness/results/run_directory.h"
 #include "harness/runs/guest_boot.h"
@@ -78,12 +79,14 @@ PreparedGuest prepare_recorded(const GuestOptions& options, RunRecord& record, c
 struct BootedGuest {
   std::unique_ptr<GuestSession> session;
   ProvisionedBcache bcache;
+  std::shared_ptr<RunDisks> disks;  ///< held while the guest runs (host loop devices)
 };
 
 BootedGuest boot_and_provision(const PreparedGuest& prepared, const BcacheSettings& settings, const fs::path& dir,
                                const BootOptions& boot, RunRecord& record, const RunEvents& events) {
-  std::vector<VirtioDisk> disks;
-  if (settings.devices == DeviceKind::kVirtio) disks = record.value_or_fail(create_virtio_images(settings, dir), "");
+  auto run_disks = std::make_shared<RunDisks>(record.value_or_fail(RunDisks::create(settings, dir), ""));
+  const auto& disks = run_disks->disks();
+  record.json()["disks"] = run_disks->facts();
   HostAccelEnvironment accel_environment(kvm_verdict_file(cache_root()));
   events.say("booting " + prepared.kernel.release);
   std::vector<std::string> hangs;
@@ -114,7 +117,7 @@ BootedGuest boot_and_provision(const PreparedGuest& prepared, const BcacheSettin
   record.save();
   events.say("bcache provisioned: " + bcache.value().bcache_device + " over " + bcache.value().cache_device + " + " +
              bcache.value().backing_top + ", cache_mode " + bcache.value().readback["cache_mode"]);
-  return {std::move(guest), bcache.value()};
+  return {std::move(guest), bcache.value(), run_disks};
 }
 
 /// {"total_ios", "jobs": [{"name", "error", "read_ios", "read_iops", "write_ios", "write_iops"}]}.

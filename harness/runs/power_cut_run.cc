@@ -64,23 +64,22 @@ class PowerCutCycle {
     explain_by_console(cut);
     cut.timing_s = timing_s_;
     cut.boot_retries = facts_.boot_retries;
-    if (cut.status == Status::kPass) remove_virtio_images(context_.run_dir);
+    if (cut.status == Status::kPass && steps_.disks()) steps_.disks()->remove_images();
     return cut;
   }
 
  private:
   void cycle(PowerCutResult& cut) {
-    const auto& settings = context_.scenario.settings;
-    const auto disks = or_error(create_virtio_images(settings, context_.run_dir), "disk images");
+    const auto disks = steps_.create_disks(context_.run_dir);
     steps_.boot(context_.run_dir / "before", disks);
     steps_.provision();
     steps_.fill();
     writes_ = race_and_cut(cut);
     weigh_evidence(cut);
-    or_error(check_virtio_images(settings, disks), "after the cut");
+    or_error(steps_.disks()->check(), "after the cut");
     RebootPlan plan{steps_.boot_target(disks), context_.boot};
     if (context_.after_cut) context_.after_cut(plan);
-    or_error(check_virtio_images(settings, plan.target.disks), "before the reboot");
+    or_error(steps_.disks()->check(), "before the reboot");
     steps_.boot(context_.run_dir / "after", plan.target, plan.options, "reboot");
     const std::string refusal = steps_.reattach();  // bcache replays its journal here
     cut.registered = refusal.empty();

@@ -189,12 +189,14 @@ std::uint64_t RunSteps::backing_bytes() {
   return *sectors * 512 + bcache_.data_offset_bytes;
 }
 
+const std::vector<VirtioDisk>& RunSteps::create_disks(const fs::path& dir) {
+  disks_ = std::make_unique<RunDisks>(or_error(RunDisks::create(context_.scenario.settings, dir), "disks"));
+  facts_.disks = disks_->facts();
+  return disks_->disks();
+}
+
 void RunSteps::start() {
-  const auto& settings = context_.scenario.settings;
-  std::vector<VirtioDisk> disks;
-  if (settings.devices == DeviceKind::kVirtio)
-    disks = or_error(create_virtio_images(settings, context_.run_dir), "disk images");
-  boot(context_.run_dir, disks);
+  boot(context_.run_dir, create_disks(context_.run_dir));
   provision();
 }
 

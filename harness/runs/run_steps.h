@@ -16,6 +16,7 @@
 #include "analysis/fio_json.h"
 #include "analysis/trace/trace_capture.h"
 #include "harness/bcache/provisioner.h"
+#include "harness/bcache/run_disks.h"
 #include "harness/results/run_summary.h"
 #include "harness/runs/job_environment.h"
 #include "harness/runs/run_context.h"
@@ -92,6 +93,11 @@ class RunSteps {
   /// while no bcache code runs; with MemoryTracing::kRecord the memory trace starts first
   /// too, and every phase after provisioning is marked in it.
   void provision();
+  /// The run's disks in `dir` (RunDisks::create; a refusal stops the run as an ERROR), held
+  /// until the next call or the end of these steps; facts' "disks" records them.
+  const std::vector<VirtioDisk>& create_disks(const std::filesystem::path& dir);
+  /// The disks create_disks made (none before).
+  const RunDisks* disks() const { return disks_.get(); }
   /// A run's start: the disk images (virtio devices) in the run directory, a boot on them,
   /// and provision().
   void start();
@@ -159,6 +165,7 @@ class RunSteps {
   std::map<std::string, double>& timing_s_;
   RunFacts& facts_;
   std::filesystem::path output_dir_;
+  std::unique_ptr<RunDisks> disks_;  ///< declared before the session: QEMU goes first
   std::unique_ptr<GuestSession> session_;
   ProvisionedBcache bcache_;
   std::unique_ptr<RaceTrace> tracer_;

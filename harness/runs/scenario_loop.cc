@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "harness/bcache/run_disks.h"
 #include "harness/exit/harness_error.h"
 #include "harness/results/run_directory.h"
 #include "harness/runs/perf_run.h"
@@ -33,10 +34,11 @@ std::vector<Scenario> resolve_scenarios(const RunOptions& options) {
       value_or_throw(apply_setting_assignment(scenario.settings, assignment), ExitCode::kUsage);
     }
     value_or_throw(validate(scenario.settings), ExitCode::kUsage);
+    value_or_throw(check_host_devices(scenario.settings), ExitCode::kUsage);  // before anything is written
     if (options.perf_warmup_s) scenario.perf.warmup_s = *options.perf_warmup_s;
     if (options.perf_runtime_s) scenario.perf.runtime_s = *options.perf_runtime_s;
     if (options.power_cuts.any() && scenario.kind != ScenarioKind::kPerf &&
-        scenario.settings.devices != DeviceKind::kVirtio) {
+        !uses_virtio_disks(scenario.settings.devices)) {
       throw HarnessError(ExitCode::kUsage,
                          "scenario " + scenario.full_name() +
                              ": power cuts need virtio devices (a loop device's file lives in guest RAM "

@@ -33,7 +33,8 @@ struct RunOptions {
 };
 
 /// The scenarios `options` names (every shipped one when none), with its --set and perf
-/// overrides applied. Throws HarnessError (usage) naming a bad scenario or setting.
+/// overrides applied. Throws HarnessError (usage) naming a bad scenario or setting, or a host
+/// device (devices=host) that is not safe to wipe.
 std::vector<Scenario> resolve_scenarios(const RunOptions& options);
 
 /// The --seed given, else a random one below 1,000,000 (printed by the caller).

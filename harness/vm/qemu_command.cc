@@ -30,11 +30,21 @@ std::vector<std::string> control_channel_args(const VmConfig& config) {
           "-device",  "virtserialport,bus=vser.0,chardev=ctl,name=" + std::string(protocol::kPortName)};
 }
 
+/// A value inside QEMU's comma-separated options: commas doubled, so a path cannot end the
+/// value or add options.
+std::string qemu_option_value(const std::string& value) {
+  std::string escaped;
+  for (char c : value) escaped += c == ',' ? std::string(",,") : std::string(1, c);
+  return escaped;
+}
+
 std::vector<std::string> disk_args(const std::vector<VirtioDisk>& disks) {
   std::vector<std::string> args;
   for (std::size_t i = 0; i < disks.size(); ++i) {
     const std::string id = "disk" + std::to_string(i);
-    append(args, {"-drive", "file=" + disks[i].image.string() + ",if=none,id=" + id + ",format=raw,cache=writeback",
+    append(args, {"-drive",
+                  "file=" + qemu_option_value(disks[i].image.string()) + ",if=none,id=" + id +
+                      ",format=raw,cache=" + disks[i].cache + ",aio=" + disks[i].aio + ",file.locking=on",
                   "-device", "virtio-blk-pci,drive=" + id + ",serial=" + disks[i].serial});
   }
   return args;

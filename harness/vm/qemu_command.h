@@ -16,8 +16,10 @@ std::string accel_name(Accel accel);
 /// A raw disk image given to the guest as a virtio-blk device with a serial number, which
 /// the guest uses to find it (/sys/block/vdX/serial).
 struct VirtioDisk {
-  std::filesystem::path image;
+  std::filesystem::path image;  ///< an image file or a host block device
   std::string serial;
+  std::string cache = "writeback";  ///< QEMU's cache mode: "writeback" (host page cache) or "none" (O_DIRECT)
+  std::string aio = "threads";      ///< QEMU's AIO: "threads" or "native" (Linux AIO, needs cache=none)
 };
 
 /// Where the guest's serial console goes.

@@ -57,6 +57,17 @@ TEST(QemuArgv, EveryDiskIsAVirtioBlkDeviceWithItsSerial) {
   EXPECT_THAT(values_of(argv, "-device"), Contains("virtio-blk-pci,drive=disk1,serial=bh-backing"));
 }
 
+TEST(QemuArgv, HostDevicesGoInWithoutTheHostCacheAndPathsCannotAddOptions) {
+  auto config = sample_config();
+  config.disks = {{"/dev/loop7", "bh-cache", "none", "native"}, {"/out,with,commas/backing.img", "bh-backing"}};
+  const auto drives = values_of(qemu_argv(config), "-drive");
+  ASSERT_EQ(drives.size(), 2u);
+  EXPECT_EQ(drives[0], "file=/dev/loop7,if=none,id=disk0,format=raw,cache=none,aio=native,file.locking=on");
+  EXPECT_EQ(drives[1],
+            "file=/out,,with,,commas/backing.img,if=none,id=disk1,format=raw,cache=writeback,aio=threads,"
+            "file.locking=on");
+}
+
 TEST(QemuArgv, ControlChannelIsAVirtioSerialPortOnAUnixSocket) {
   const auto argv = qemu_argv(sample_config());
   EXPECT_THAT(values_of(argv, "-chardev"), Contains("socket,id=ctl,path=/run/ctl.sock,server=on,wait=off"));
