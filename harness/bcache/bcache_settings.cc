@@ -59,6 +59,12 @@ Setter path_into(std::string BcacheSettings::*field) {
   };
 }
 
+Expected<void> set_image_cache(BcacheSettings& s, std::string_view v) {
+  if (v != "writeback" && v != "none") return fail("'" + std::string(v) + "' is not one of writeback|none");
+  s.image_cache = std::string(v);
+  return outcome::success();
+}
+
 Expected<void> add_destroy_data(BcacheSettings& s, std::string_view v) {
   if (!v.starts_with("/")) return fail("'" + std::string(v) + "' is not an absolute device path like /dev/sdb");
   s.destroy_data.emplace_back(v);
@@ -86,6 +92,9 @@ const std::vector<KeyEntry>& key_entries() {
         "cache and backing devices: image files (virtio), guest loop devices, host loop devices over files in the "
         "run directory, or the host devices cache_dev and backing_dev"},
        set_devices},
+      {{"image_cache", "writeback|none", "writeback (perf scenarios: none)",
+        "devices=virtio: QEMU's cache mode for the image files (none: O_DIRECT, no host page cache under the disks)"},
+       set_image_cache},
       {{"cache_dev", "path", "none", "devices=host: the host block device bcache caches on (wiped)"},
        path_into(&BcacheSettings::cache_dev)},
       {{"backing_dev", "path", "none", "devices=host: the host block device bcache caches (wiped)"},

@@ -51,8 +51,12 @@ struct BcacheSettings {
   std::optional<std::uint64_t> readahead_bytes;
   std::optional<std::uint64_t> delay_read_ms;   ///< dm-delay under the backing device
   std::optional<std::uint64_t> delay_write_ms;  ///< (either non-zero: the layer is added)
-  std::string cache_dev;                        ///< devices=host: the host's cache device
-  std::string backing_dev;                      ///< devices=host: the host's backing device
+  /// devices=virtio: QEMU's cache mode for the image files, "writeback" (through the host's
+  /// page cache) or "none" (O_DIRECT; perf scenarios' default, so host caching stays out of
+  /// their numbers).
+  std::string image_cache = "writeback";
+  std::string cache_dev;    ///< devices=host: the host's cache device
+  std::string backing_dev;  ///< devices=host: the host's backing device
   /// Host devices whose signatures the user allows to be overwritten (--destroy-data).
   std::vector<std::string> destroy_data;
 

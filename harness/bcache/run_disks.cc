@@ -95,6 +95,7 @@ Expected<RunDisks> RunDisks::create(const BcacheSettings& settings, const fs::pa
       auto images = create_virtio_images(settings, dir);
       if (!images) return images.error();
       run.disks_ = images.value();
+      run.use_image_cache(settings.image_cache);
       break;
     }
     case DeviceKind::kHostLoop: {
@@ -114,6 +115,21 @@ Expected<RunDisks> RunDisks::create(const BcacheSettings& settings, const fs::pa
   if (!sizes) return sizes.error();
   run.sizes_ = sizes.value();
   return run;
+}
+
+void RunDisks::use_image_cache(const std::string& cache) {
+  if (cache != "none") return;
+  const int fd = disks_.empty() ? -1 : ::open(disks_.front().image.c_str(), O_RDWR | O_DIRECT | O_CLOEXEC);
+  if (fd < 0) {
+    cache_note_ = "image_cache=none asked for, but " + dir_.string() + "'s filesystem refuses O_DIRECT (" +
+                  std::strerror(errno) + "; tmpfs?): the images go through the host's page cache";
+    return;
+  }
+  ::close(fd);
+  for (auto& disk : disks_) {
+    disk.cache = "none";
+    disk.aio = "native";
+  }
 }
 
 Expected<void> RunDisks::check() const {
@@ -138,6 +154,7 @@ nlohmann::json RunDisks::facts() const {
   if (disks_.empty()) return facts;
   facts["qemu_cache"] = disks_.front().cache;
   facts["aio"] = disks_.front().aio;
+  if (!cache_note_.empty()) facts["qemu_cache_note"] = cache_note_;
   if (uses_host_devices(kind_)) {
     facts["host_devices"] = nlohmann::json::array();
     for (const auto& disk : disks_) facts["host_devices"].push_back(disk.image.string());

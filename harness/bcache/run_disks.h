@@ -33,7 +33,8 @@ class RunDisks {
   void remove_images() const;
 
   /// summary.json's "disks": {"devices", "qemu_cache", "aio", "host_devices"?: [...],
-  /// "direct_io"?: bool (host loop devices: whether the kernel uses direct I/O on the files)}.
+  /// "direct_io"?: bool (host loop devices: whether the kernel uses direct I/O on the files),
+  /// "qemu_cache_note"?: why image_cache=none could not be had}.
   nlohmann::json facts() const;
 
  private:
@@ -42,6 +43,11 @@ class RunDisks {
   std::vector<VirtioDisk> disks_;
   std::vector<std::uint64_t> sizes_;
   std::vector<HostLoopDevice> loops_;
+  std::string cache_note_;
+
+  /// Image files with QEMU's cache=none when asked and the filesystem allows O_DIRECT; else
+  /// as they are, with cache_note_ saying why.
+  void use_image_cache(const std::string& cache);
 };
 
 /// Refuses, before anything boots, host devices (devices=host) that are unsafe to wipe and

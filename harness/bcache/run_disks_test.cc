@@ -1,7 +1,9 @@
 #include "harness/bcache/run_disks.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -37,6 +39,24 @@ TEST(RunDisks, ImageFilesGoThroughTheHostPageCache) {
   EXPECT_THAT(truncated.error().message, HasSubstr("backing.img is 1048576 bytes, was 67108864"));
   disks.value().remove_images();
   EXPECT_FALSE(fs::exists(dir.path() / "cache.img"));
+}
+
+TEST(RunDisks, ImageCacheNoneUsesODirectWhereTheFilesystemHasIt) {
+  for (const fs::path parent : {fs::path("/dev/shm"), fs::current_path()}) {
+    SCOPED_TRACE(parent.string());
+    TempDir dir("bh-run-disks", parent);
+    auto s = settings(DeviceKind::kVirtio);
+    s.image_cache = "none";
+    auto disks = RunDisks::create(s, dir.path());
+    ASSERT_TRUE(disks) << disks.error().message;
+    const int fd = ::open((dir.path() / "cache.img").c_str(), O_RDONLY | O_DIRECT);
+    const bool direct = fd >= 0;
+    if (fd >= 0) ::close(fd);
+    const auto facts = disks.value().facts();
+    EXPECT_EQ(facts["qemu_cache"], direct ? "none" : "writeback");
+    EXPECT_EQ(facts["aio"], direct ? "native" : "threads");
+    EXPECT_EQ(facts.contains("qemu_cache_note"), !direct) << facts.dump();
+  }
 }
 
 TEST(RunDisks, GuestLoopDevicesNeedNoHostDisks) {

@@ -181,9 +181,15 @@ NightlyOutcome run_nightly(const NightlyOptions& options, const RunEvents& event
   const auto matrix = value_or_throw(load_nightly_matrix(options.matrix_file), ExitCode::kUsage);
   const auto cells = load_cells(options, matrix);
   check_scenarios(options, matrix, cells);
-  auto db = value_or_throw(HistoryDb::open(options.db_file, HistoryDb::Mode::kCreateIfMissing));
   NightlyOutcome outcome;
   outcome.out_dir = value_or_throw(create_run_directory(options.out_dir), ExitCode::kUsage);
+  auto opened = HistoryDb::open(options.db_file, HistoryDb::Mode::kCreateIfMissing);
+  if (!opened) {
+    std::error_code ignored;
+    fs::remove(outcome.out_dir, ignored);  // still empty: nothing of this night is left behind
+    throw HarnessError(ExitCode::kError, opened.error().message);
+  }
+  auto db = std::move(opened).value();
   SystemProcessRunner runner;
   Night night{options,
               matrix,

@@ -183,6 +183,20 @@ TEST_F(NightRun, AForeignDatabaseIsRefusedAndLeftAlone) {
   EXPECT_FALSE(fs::exists(dir_.path() / "night")) << "nothing ran";
 }
 
+TEST_F(NightRun, ANonEmptyOutputDirectoryIsRefusedBeforeTheDatabaseIsMade) {
+  fs::create_directories(dir_.path() / "night");
+  std::ofstream(dir_.path() / "night" / "keep.txt") << "earlier results";
+  FakeNight fake;
+  try {
+    (void)run_nightly(options("2026-12-04", "night"), events_, fake.runners());
+    ADD_FAILURE() << "no error";
+  } catch (const HarnessError& error) {
+    EXPECT_EQ(error.code(), ExitCode::kUsage) << error.what();
+  }
+  EXPECT_EQ(read_file(dir_.path() / "night" / "keep.txt").value(), "earlier results");
+  EXPECT_FALSE(fs::exists(dir_.path() / "history.db"));
+}
+
 void expect_usage_error(const NightlyOptions& options, const NightlyRunners& runners, const RunEvents& events) {
   try {
     (void)run_nightly(options, events, runners);

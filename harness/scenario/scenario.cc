@@ -153,6 +153,8 @@ Expected<void> read_kind(const Context& ctx, const toml::table& root, Scenario& 
   else
     return fail(ctx.at(root.get("kind")->source(), "kind", "'" + kind.value() + "' is not one of race|control|perf"));
   scenario.expected_stale = scenario.kind == ScenarioKind::kRace ? ExpectedStale::kSome : ExpectedStale::kNone;
+  // Perf numbers measure bcache, not the host's page cache over the image files.
+  if (scenario.kind == ScenarioKind::kPerf) scenario.settings.image_cache = "none";
   auto expected = read_string(ctx, root, "", "expected_stale");
   if (!expected) return expected.error();
   if (!expected.value()) return outcome::success();

@@ -29,6 +29,16 @@ TEST(ShippedScenarios, RaceScenariosFirstThenControlsThenPerf) {
                                                        "perf-randread", "perf-randread-seqwrite", "perf-randrw"));
 }
 
+TEST(ShippedScenarios, PerfScenariosKeepTheHostPageCacheOutOfTheirImages) {
+  for (const auto& name : shipped_scenarios(kJobsDir)) {
+    auto scenario = resolve_scenario(name, kJobsDir);
+    ASSERT_TRUE(scenario) << name;
+    EXPECT_EQ(scenario.value().settings.image_cache,
+              scenario.value().kind == ScenarioKind::kPerf ? "none" : "writeback")
+        << name;
+  }
+}
+
 TEST(ShippedScenarios, EachRaceAndControlLoadsAndItsNaturalVariantHasNoDelay) {
   for (const auto& name : shipped_scenarios(kJobsDir)) {
     SCOPED_TRACE(name);
