@@ -157,6 +157,41 @@ void check_scenarios(const NightlyOptions& options, const NightlyMatrix& matrix,
   }
 }
 
+/// The history database; a foreign or corrupt one is an error, and the night's (still
+/// empty) directory goes with it, so nothing of the night is left behind.
+HistoryDb open_history(const fs::path& db_file, const fs::path& out_dir) {
+  auto opened = HistoryDb::open(db_file, HistoryDb::Mode::kCreateIfMissing);
+  if (opened) return std::move(opened).value();
+  std::error_code ignored;
+  fs::remove(out_dir, ignored);
+  throw HarnessError(ExitCode::kError, opened.error().message);
+}
+
+/// nightly.json before any kernel ran.
+Json new_manifest(const NightlyOptions& options, std::size_t cells, const Json& provenance) {
+  return {{"schema", 1},
+          {"night", options.night},
+          {"shard", options.shard.text()},
+          {"matrix", fs::absolute(options.matrix_file).string()},
+          {"cells", cells},
+          {"provenance", provenance},
+          {"kernels", Json::array()}};
+}
+
+/// The night against the history: night-verdict.json, summary.txt and the exit code (an
+/// error on the way that the runs' statuses do not show makes "nothing new" an error).
+void judge(Night& night, NightlyOutcome& outcome) {
+  auto runs = night.db.runs();
+  if (!runs) throw HarnessError(ExitCode::kError, "history: " + runs.error().message);
+  const auto judgement = judge_night(runs.value(), night.options.night);
+  (void)write_json(outcome.out_dir, "night-verdict.json", judgement);
+  outcome.manifest = night.manifest;
+  outcome.summary_text = judgement_text(judgement);
+  outcome.exit_code = night_exit_code(judgement);
+  if (outcome.exit_code == 0 && night.harness_trouble) outcome.exit_code = 3;
+  (void)write_file_atomically(outcome.out_dir / "summary.txt", outcome.summary_text);
+}
+
 }  // namespace
 
 std::string default_night_name() {
@@ -183,13 +218,7 @@ NightlyOutcome run_nightly(const NightlyOptions& options, const RunEvents& event
   check_scenarios(options, matrix, cells);
   NightlyOutcome outcome;
   outcome.out_dir = value_or_throw(create_run_directory(options.out_dir), ExitCode::kUsage);
-  auto opened = HistoryDb::open(options.db_file, HistoryDb::Mode::kCreateIfMissing);
-  if (!opened) {
-    std::error_code ignored;
-    fs::remove(outcome.out_dir, ignored);  // still empty: nothing of this night is left behind
-    throw HarnessError(ExitCode::kError, opened.error().message);
-  }
-  auto db = std::move(opened).value();
+  auto db = open_history(options.db_file, outcome.out_dir);
   SystemProcessRunner runner;
   Night night{options,
               matrix,
@@ -197,13 +226,7 @@ NightlyOutcome run_nightly(const NightlyOptions& options, const RunEvents& event
               events,
               to_json(collect_provenance(runner, options.command_line, std::chrono::system_clock::now())),
               {}};
-  night.manifest = {{"schema", 1},
-                    {"night", options.night},
-                    {"shard", options.shard.text()},
-                    {"matrix", fs::absolute(options.matrix_file).string()},
-                    {"cells", cells.size()},
-                    {"provenance", night.provenance},
-                    {"kernels", Json::array()}};
+  night.manifest = new_manifest(options, cells.size(), night.provenance);
   night.save_manifest();
   for (const auto& kernel : matrix.kernels) {
     const auto scenarios = scenarios_of(cells, kernel.name);
@@ -215,15 +238,7 @@ NightlyOutcome run_nightly(const NightlyOptions& options, const RunEvents& event
   }
   events.finish();
   write_kcidb(night);
-  auto runs = db.runs();
-  if (!runs) throw HarnessError(ExitCode::kError, "history: " + runs.error().message);
-  const auto judgement = judge_night(runs.value(), options.night);
-  (void)write_json(outcome.out_dir, "night-verdict.json", judgement);
-  outcome.manifest = night.manifest;
-  outcome.summary_text = judgement_text(judgement);
-  outcome.exit_code = night_exit_code(judgement);
-  if (outcome.exit_code == 0 && night.harness_trouble) outcome.exit_code = 3;
-  (void)write_file_atomically(outcome.out_dir / "summary.txt", outcome.summary_text);
+  judge(night, outcome);
   return outcome;
 }
 

@@ -1,5 +1,6 @@
 #include "harness/runs/guest_options.h"
 
+#include "harness/bcache/run_disks.h"
 #include "harness/exit/harness_error.h"
 #include "harness/kernel/kernel_spec.h"
 #include "harness/results/run_directory.h"
@@ -20,6 +21,7 @@ BcacheSettings settings_from(const GuestOptions& options) {
     value_or_throw(apply_setting_assignment(settings, assignment), ExitCode::kUsage);
   }
   value_or_throw(validate(settings), ExitCode::kUsage);
+  value_or_throw(check_host_devices(settings), ExitCode::kUsage);  // before anything is written
   return settings;
 }
 
