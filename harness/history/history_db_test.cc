@@ -14,11 +14,14 @@
 #include <random>
 #include <thread>
 
+#include "harness/history/test_support.h"
 #include "util/files.h"
 #include "util/temp_dir.h"
 
 namespace bh {
 namespace {
+
+using testing::raw_rows;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using Mode = HistoryDb::Mode;
@@ -47,19 +50,6 @@ RunRecord sample_run(const std::string& kernel, const std::string& scenario, int
 }
 
 std::string file_bytes(const fs::path& path) { return read_file(path).value(); }
-
-/// Every row of the runs table as text, recorded_at included.
-std::vector<std::string> raw_rows(const fs::path& path) {
-  SQLite::Database db(path, SQLite::OPEN_READONLY);
-  SQLite::Statement select(db, "SELECT * FROM runs ORDER BY night, kernel_name, scenario, run_index");
-  std::vector<std::string> rows;
-  while (select.executeStep()) {
-    std::string row;
-    for (int i = 0; i < select.getColumnCount(); ++i) row += select.getColumn(i).getString() + "|";
-    rows.push_back(row);
-  }
-  return rows;
-}
 
 int count_runs(const fs::path& path) {
   SQLite::Database db(path, SQLite::OPEN_READONLY, 10'000);

@@ -7,29 +7,19 @@
 #include <chrono>
 #include <thread>
 
+#include "harness/history/test_support.h"
 #include "util/files.h"
 #include "util/temp_dir.h"
 
 namespace bh {
 namespace {
+
+using testing::raw_rows;
 namespace fs = std::filesystem;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
 const fs::path kFixtureSummary = fs::path(BH_SOURCE_DIR) / "tests/fixtures/report/summary.json";
-
-/// Every row of the runs table as text, recorded_at included.
-std::vector<std::string> raw_rows(const fs::path& path) {
-  SQLite::Database db(path, SQLite::OPEN_READONLY);
-  SQLite::Statement select(db, "SELECT * FROM runs ORDER BY night, kernel_name, scenario, run_index");
-  std::vector<std::string> rows;
-  while (select.executeStep()) {
-    std::string row;
-    for (int i = 0; i < select.getColumnCount(); ++i) row += select.getColumn(i).getString() + "|";
-    rows.push_back(row);
-  }
-  return rows;
-}
 
 void write_json_file(const fs::path& path, const json& value) {
   fs::create_directories(path.parent_path());
