@@ -5,6 +5,14 @@
 namespace bh {
 namespace {
 
+/// A value inside QEMU's comma-separated options: commas doubled, so a path cannot end the
+/// value or add options.
+std::string qemu_option_value(const std::string& value) {
+  std::string escaped;
+  for (char c : value) escaped += c == ',' ? std::string(",,") : std::string(1, c);
+  return escaped;
+}
+
 void append(std::vector<std::string>& argv, std::initializer_list<std::string> items) {
   argv.insert(argv.end(), items);
 }
@@ -15,7 +23,7 @@ std::vector<std::string> accel_args(Accel accel) {
 }
 
 std::vector<std::string> console_args(const VmConfig& config) {
-  const std::string log = config.console_log.string();
+  const std::string log = qemu_option_value(config.console_log.string());
   if (config.console == ConsoleMode::kInteractive) {
     return {"-chardev", "stdio,id=console,signal=off,logfile=" + log, "-serial", "chardev:console"};
   }
@@ -26,16 +34,8 @@ std::vector<std::string> console_args(const VmConfig& config) {
 std::vector<std::string> control_channel_args(const VmConfig& config) {
   return {"-device",  "virtio-rng-pci",
           "-device",  "virtio-serial-pci,id=vser",
-          "-chardev", "socket,id=ctl,path=" + config.control_socket.string() + ",server=on,wait=off",
+          "-chardev", "socket,id=ctl,path=" + qemu_option_value(config.control_socket.string()) + ",server=on,wait=off",
           "-device",  "virtserialport,bus=vser.0,chardev=ctl,name=" + std::string(protocol::kPortName)};
-}
-
-/// A value inside QEMU's comma-separated options: commas doubled, so a path cannot end the
-/// value or add options.
-std::string qemu_option_value(const std::string& value) {
-  std::string escaped;
-  for (char c : value) escaped += c == ',' ? std::string(",,") : std::string(1, c);
-  return escaped;
 }
 
 std::vector<std::string> disk_args(const std::vector<VirtioDisk>& disks) {

@@ -68,6 +68,15 @@ TEST(QemuArgv, HostDevicesGoInWithoutTheHostCacheAndPathsCannotAddOptions) {
             "file.locking=on");
 }
 
+TEST(QemuArgv, ACommaInTheRunDirectoryCannotAddOptions) {
+  auto config = sample_config();
+  config.console_log = "/out,x=y/console.log";
+  config.control_socket = "/out,x=y/ctl.sock";
+  const auto argv = qemu_argv(config);
+  EXPECT_THAT(values_of(argv, "-chardev"), Contains("file,id=console,path=/out,,x=y/console.log"));
+  EXPECT_THAT(values_of(argv, "-chardev"), Contains("socket,id=ctl,path=/out,,x=y/ctl.sock,server=on,wait=off"));
+}
+
 TEST(QemuArgv, ControlChannelIsAVirtioSerialPortOnAUnixSocket) {
   const auto argv = qemu_argv(sample_config());
   EXPECT_THAT(values_of(argv, "-chardev"), Contains("socket,id=ctl,path=/run/ctl.sock,server=on,wait=off"));
