@@ -2,6 +2,7 @@
 /// Boost.Process initializer: the child gets SIGKILL when the harness dies, however it dies.
 
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <boost/process/extend.hpp>
 #include <csignal>
@@ -15,5 +16,19 @@ struct DieWithParent : boost::process::extend::handler {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   }
 };
+
+/// Pass to boost::process::child to start it as the leader of a process group of its own,
+/// so that kill_process_group ends it with everything it started.
+struct OwnProcessGroup : boost::process::extend::handler {
+  template <class Executor>
+  void on_exec_setup(Executor&) const {
+    ::setpgid(0, 0);
+  }
+};
+
+/// SIGKILL to the process group `leader` leads (a child started with OwnProcessGroup).
+inline void kill_process_group(int leader) {
+  if (leader > 0) ::kill(-leader, SIGKILL);
+}
 
 }  // namespace bh

@@ -38,6 +38,7 @@ bool wait_with_deadline(bp::child& child, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (child.running()) {
     if (interrupt_requested()) {
+      kill_process_group(child.id());
       child.terminate();
       throw_if_interrupted();
     }
@@ -64,12 +65,13 @@ Expected<ProcessResult> SystemProcessRunner::run(const ProcessRequest& request) 
   std::error_code start_error;
   bp::child child(program, bp::args(args), bp::start_dir(cwd.string()), environment_for(request),
                   bp::std_in<in_path.string(), bp::std_out> out_path.string(), bp::std_err > captured.string() + ".err",
-                  DieWithParent{}, start_error);
+                  DieWithParent{}, OwnProcessGroup{}, start_error);
   if (start_error) {
     return fail("could not start " + describe_command(request.argv) + ": " + start_error.message());
   }
   ProcessResult result;
   if (!wait_with_deadline(child, request.timeout)) {
+    kill_process_group(child.id());  // what it started goes too
     child.terminate();
     result.timed_out = true;
   } else {

@@ -38,8 +38,9 @@ class ProcessRunner {
   virtual Expected<ProcessResult> run(const ProcessRequest& request) = 0;
 };
 
-/// The real runner (Boost.Process). Honours the deadline and Ctrl-C: the child is killed
-/// and Interrupted is thrown.
+/// The real runner (Boost.Process). Honours the deadline and Ctrl-C: the child runs in a
+/// process group of its own, which is killed whole (so nothing it started survives it), and
+/// on Ctrl-C Interrupted is thrown.
 class SystemProcessRunner : public ProcessRunner {
  public:
   Expected<ProcessResult> run(const ProcessRequest& request) override;

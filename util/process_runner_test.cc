@@ -1,8 +1,11 @@
 #include "util/process_runner.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
+#include <string>
+#include <thread>
 
 #include "util/temp_dir.h"
 
@@ -10,6 +13,13 @@ namespace bh {
 namespace {
 
 using namespace std::chrono_literals;
+
+/// True while `pid` exists and is not a zombie (a zombie is dead, only not yet reaped).
+bool running(int pid) {
+  std::string stat;
+  std::getline(std::ifstream("/proc/" + std::to_string(pid) + "/stat"), stat);
+  return !stat.empty() && stat.find(") Z ") == std::string::npos;
+}
 
 TEST(SystemProcessRunner, CapturesOutputAndExitCode) {
   SystemProcessRunner runner;
@@ -27,6 +37,27 @@ TEST(SystemProcessRunner, KillsAProgramPastItsDeadline) {
   ASSERT_TRUE(result);
   EXPECT_TRUE(result.value().timed_out);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+}
+
+TEST(SystemProcessRunner, APastDeadlineKillsWhatTheProgramStartedToo) {
+  TempDir dir("bh-runner");
+  const auto pid_file = dir.path() / "grandchild.pid";
+  SystemProcessRunner runner;
+  auto result =
+      runner.run({.argv = {"sh", "-c", "sleep 30 & echo $! > \"$0\"; wait", pid_file.string()}, .timeout = 500ms});
+  ASSERT_TRUE(result);
+  EXPECT_TRUE(result.value().timed_out);
+  std::ifstream in(pid_file);
+  int grandchild = 0;
+  in >> grandchild;
+  ASSERT_GT(grandchild, 0) << "the script did not start its sleep";
+  bool gone = false;
+  for (int i = 0; i < 100 && !gone; ++i) {  // up to 1 s for the kill to land
+    gone = !running(grandchild);
+    if (!gone) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(gone) << "the grandchild " << grandchild << " outlived the timeout";
+  if (!gone) ::kill(grandchild, SIGKILL);
 }
 
 TEST(SystemProcessRunner, UnknownProgramIsAnError) {
