@@ -8,7 +8,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
@@ -17,8 +16,6 @@
 #include "harness/hostdev/host_loop.h"
 #include "tests/vm_test_support.h"
 #include "util/files.h"
-
-extern char** environ;
 
 namespace bh::testing {
 namespace {
@@ -102,20 +99,12 @@ TEST(HostLoop, APerfRunReportsIopsAndLatency) {
 /// Starts `run` over host loop devices, waits until its loop devices exist, sends `signal`,
 /// and returns the exit status; the run directory is `dir`/out.
 int interrupted_run(const TempDir& dir, int signal) {
-  std::vector<std::string> args = {BH_CLI_PATH, "run",       "--accel",    "tcg",
-                                   "--devices", "host-loop", "--scenario", "control-disjoint",
-                                   "--seed",    "1",         "--out",      (dir.path() / "out").string()};
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return -1;
+  BackgroundCli harness({"run", "--accel", "tcg", "--devices", "host-loop", "--scenario", "control-disjoint", "--seed",
+                         "1", "--out", (dir.path() / "out").string()});
+  if (!harness.started()) return -1;
   for (int i = 0; i < 600 && loops_under(dir.path()).empty(); ++i) std::this_thread::sleep_for(100ms);
   std::this_thread::sleep_for(3s);  // into the boot
-  kill(pid, signal);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
+  return harness.stop(signal);
 }
 
 TEST(HostLoop, NoLoopDeviceOutlivesAnInterruptedOrKilledHarness) {

@@ -9,7 +9,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <fstream>
@@ -24,8 +23,6 @@
 #include "tests/vm_test_support.h"
 #include "util/files.h"
 #include "util/temp_dir.h"
-
-extern char** environ;
 
 namespace bh::testing {
 namespace {
@@ -158,27 +155,21 @@ TEST(Nightly, AKilledNightLeavesADatabaseHoldingEveryFinishedRun) {
   TempDir dir("bh-nightly-kill");
   std::ofstream(dir.path() / "kill.toml") << "seed = 1\nrepeat = 3\nscenarios = [\"control-disjoint\"]\n"
                                              "[[kernels]]\nname = \"stock\"\nspec = \"debian:stock\"\n";
-  std::vector<std::string> args = {BH_CLI_PATH};
-  for (auto& arg : nightly_args(dir.path(), "kill")) args.push_back(arg);
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ), 0);
+  BackgroundCli night(nightly_args(dir.path(), "kill"));
+  ASSERT_TRUE(night.started());
   const auto db_file = dir.path() / "history.db";
   std::size_t finished = 0;
   for (auto deadline = std::chrono::steady_clock::now() + 600s; std::chrono::steady_clock::now() < deadline;) {
     std::this_thread::sleep_for(1s);
     if (!fs::exists(db_file)) continue;
     auto db = HistoryDb::open(db_file, HistoryDb::Mode::kOpenExisting);
-    if (db && db.value().runs() && !db.value().runs().value().empty()) {
-      finished = db.value().runs().value().size();
+    auto runs = db ? db.value().runs() : Expected<std::vector<RunRecord>>(fail("not open"));
+    if (runs && !runs.value().empty()) {
+      finished = runs.value().size();
       break;
     }
   }
-  ASSERT_EQ(kill(pid, SIGKILL), 0);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(night.stop(SIGKILL)));
   ASSERT_GE(finished, 1u) << "no run finished within 10 minutes";
   std::this_thread::sleep_for(2s);  // QEMU gets SIGKILL when the harness dies (PR_SET_PDEATHSIG)
   for (const auto& entry : fs::recursive_directory_iterator(dir.path() / "kill")) {

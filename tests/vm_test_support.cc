@@ -1,15 +1,20 @@
 #include "tests/vm_test_support.h"
 
 #include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
 #include <cerrno>
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <thread>
 
 #include "harness/vm/doctor.h"
 #include "util/files.h"
 #include "util/temp_dir.h"
+
+extern char** environ;
 
 namespace bh::testing {
 namespace fs = std::filesystem;
@@ -114,6 +119,38 @@ int recorded_qemu_pid(const fs::path& run_dir) {
   int pid = 0;
   in >> pid;
   return pid;
+}
+
+BackgroundCli::BackgroundCli(const std::vector<std::string>& args) {
+  std::vector<std::string> words = {BH_CLI_PATH};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) == 0) pid_ = pid;
+}
+
+BackgroundCli::~BackgroundCli() {
+  if (pid_ > 0) (void)stop(SIGKILL);
+}
+
+int BackgroundCli::stop(int signal, std::chrono::seconds deadline) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, signal);
+  int status = 0;
+  for (const auto end = std::chrono::steady_clock::now() + deadline;;) {
+    const pid_t reaped = ::waitpid(pid_, &status, WNOHANG);
+    if (reaped == pid_ || reaped < 0) break;
+    if (std::chrono::steady_clock::now() >= end) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  pid_ = 0;
+  return status;
 }
 
 ProcessResult run_cli(const std::vector<std::string>& args, std::chrono::seconds timeout) {

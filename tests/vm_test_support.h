@@ -53,6 +53,25 @@ struct BuiltModule {
 /// source tree), once per patch and process.
 Expected<BuiltModule> build_patched_module(const std::string& patch);
 
+/// The bcache-harness binary started in the background with `args` (its output goes to the
+/// test's); SIGKILLed and reaped on destruction if it still runs, so no test leaves it behind.
+class BackgroundCli {
+ public:
+  explicit BackgroundCli(const std::vector<std::string>& args);
+  BackgroundCli(const BackgroundCli&) = delete;
+  BackgroundCli& operator=(const BackgroundCli&) = delete;
+  ~BackgroundCli();
+
+  /// True if the program started.
+  bool started() const { return pid_ > 0; }
+  /// Sends `signal`, then waits up to `deadline` for the program to end (SIGKILL after it);
+  /// the wait status, or -1 when it did not start or could not be reaped.
+  int stop(int signal, std::chrono::seconds deadline = std::chrono::seconds(30));
+
+ private:
+  int pid_ = 0;
+};
+
 /// Runs the bcache-harness binary with `args`; its output and exit code.
 ProcessResult run_cli(const std::vector<std::string>& args, std::chrono::seconds timeout = std::chrono::seconds(300));
 

@@ -77,9 +77,8 @@ Expected<void> check_host_devices(const BcacheSettings& settings) {
   for (const auto& device : devices) {
     auto facts = probe_block_device(device);
     if (!facts) return facts.error();
-    const bool destroy = std::any_of(settings.destroy_data.begin(), settings.destroy_data.end(), [&](auto& named) {
-      return check_destroy_data_targets({named}, {device}).has_value();
-    });
+    const bool destroy = std::any_of(settings.destroy_data.begin(), settings.destroy_data.end(),
+                                     [&](const std::string& named) { return same_device(named, device); });
     if (auto safe = check_wipe_safety(facts.value(), destroy); !safe) return safe.error();
   }
   return outcome::success();

@@ -23,12 +23,6 @@ std::vector<std::string> hard_refusals(const DeviceFacts& facts) {
   return reasons;
 }
 
-std::string canonical(const std::string& path) {
-  std::error_code error;
-  const auto resolved = std::filesystem::canonical(path, error);
-  return error ? path : resolved.string();
-}
-
 }  // namespace
 
 std::string describe_signatures(const std::vector<DeviceSignature>& signatures) {
@@ -58,11 +52,20 @@ Expected<void> check_wipe_safety(const DeviceFacts& facts, bool destroy_data) {
   return outcome::success();
 }
 
+bool same_device(const std::string& a, const std::string& b) {
+  const auto canonical = [](const std::string& path) {
+    std::error_code error;
+    const auto resolved = std::filesystem::canonical(path, error);
+    return error ? path : resolved.string();
+  };
+  return canonical(a) == canonical(b);
+}
+
 Expected<void> check_destroy_data_targets(const std::vector<std::string>& destroy_data,
                                           const std::vector<std::string>& devices) {
   for (const auto& named : destroy_data) {
     bool used = false;
-    for (const auto& device : devices) used = used || canonical(device) == canonical(named);
+    for (const auto& device : devices) used = used || same_device(device, named);
     if (!used) {
       return fail("--destroy-data " + named + " names no device of this run (its devices: " + joined(devices) + ")");
     }

@@ -41,6 +41,10 @@ Expected<void> check_wipe_safety(const DeviceFacts& facts, bool destroy_data);
 /// One line per signature: "ext4 at 0x438 (filesystem, LABEL=x, UUID=...)".
 std::string describe_signatures(const std::vector<DeviceSignature>& signatures);
 
+/// True when both paths name the same file once links are resolved (/dev/disk/by-id/x and
+/// /dev/sdb); a path that cannot be resolved compares as written.
+bool same_device(const std::string& a, const std::string& b);
+
 /// Every --destroy-data must name a device the run uses (`devices`), compared by the
 /// canonical path, so a typo cannot silently unlock nothing or the wrong disk.
 Expected<void> check_destroy_data_targets(const std::vector<std::string>& destroy_data,

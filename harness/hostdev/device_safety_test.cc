@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 namespace bh {
 namespace {
 
@@ -68,6 +70,17 @@ TEST(WipeSafety, AFileIsNotABlockDevice) {
   DeviceFacts facts;
   facts.path = "/tmp/image";
   EXPECT_THAT(refusal(facts, true), HasSubstr("refusing to use /tmp/image: it is not a block device"));
+}
+
+TEST(WipeSafety, SameDeviceFollowsLinks) {
+  const auto link = std::filesystem::temp_directory_path() / "bh-same-device-null";
+  std::filesystem::remove(link);
+  std::filesystem::create_symlink("/dev/null", link);
+  EXPECT_TRUE(same_device(link.string(), "/dev/null"));
+  EXPECT_FALSE(same_device(link.string(), "/dev/zero"));
+  EXPECT_TRUE(same_device("/dev/none-such", "/dev/none-such"));
+  std::filesystem::remove(link);
+  EXPECT_TRUE(check_destroy_data_targets({"/dev/./null"}, {"/dev/null"}));
 }
 
 TEST(WipeSafety, DestroyDataMustNameADeviceOfTheRun) {

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "analysis/comparison.h"
+#include "harness/results/run_summary.h"
 
 namespace bh {
 namespace {
@@ -28,15 +29,6 @@ std::string previous_night(const std::vector<RunRecord>& runs, const std::string
     if (run.kernel_name == kernel && run.night < night && run.night > previous) previous = run.night;
   }
   return previous;
-}
-
-/// FAIL if any run failed, else ERROR if any errored, else SKIP if all skipped, else PASS.
-std::string combined_status(const std::vector<std::string>& statuses) {
-  auto any = [&](const char* status) { return std::find(statuses.begin(), statuses.end(), status) != statuses.end(); };
-  if (any("FAIL")) return "FAIL";
-  if (any("ERROR") || statuses.empty()) return "ERROR";
-  if (std::all_of(statuses.begin(), statuses.end(), [](const std::string& s) { return s == "SKIP"; })) return "SKIP";
-  return "PASS";
 }
 
 /// Scenario -> combined status of its runs.
@@ -106,6 +98,12 @@ std::string status_of(const Json& judgement) {
 }
 
 }  // namespace
+
+std::string combined_status(const std::vector<std::string>& names) {
+  std::vector<Status> statuses;
+  for (const auto& name : names) statuses.push_back(status_from_name(name));
+  return status_name(combine(statuses));
+}
 
 Json summary_from_records(const std::vector<RunRecord>& runs) {
   Json scenarios = Json::array();

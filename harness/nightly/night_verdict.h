@@ -12,6 +12,10 @@
 
 namespace bh {
 
+/// Run statuses by name combined as `run` combines them (results/run_summary.h's combine):
+/// FAIL, else ERROR (no runs, or a name that is no status), else SKIP if all skipped, else PASS.
+std::string combined_status(const std::vector<std::string>& names);
+
 /// summary.json's shape (schema 1) for the runs of one kernel in one night, scenarios in
 /// first-seen order and runs by run_index, so compare_summaries can weigh two nights.
 nlohmann::json summary_from_records(const std::vector<RunRecord>& runs);

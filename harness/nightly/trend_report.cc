@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "analysis/compare_stats.h"
 #include "harness/nightly/night_verdict.h"
 #include "harness/reports/markup_escape.h"
 #include "harness/reports/report_html.h"
@@ -26,12 +27,6 @@ std::string slug(const std::string& text) {
   return out;
 }
 
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const auto n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 /// The metric's values over the runs of one cell in one night.
 std::optional<double> night_median(const std::vector<const RunRecord*>& runs, const TrendMetric& metric) {
   std::vector<double> values;
@@ -40,8 +35,9 @@ std::optional<double> night_median(const std::vector<const RunRecord*>& runs, co
     if (run->status == "ERROR") continue;  // an ERROR measured nothing worth a trend
     if (run->run.contains(pointer) && run->run[pointer].is_number()) values.push_back(run->run[pointer].get<double>());
   }
-  if (values.empty()) return std::nullopt;
-  return median(values);
+  auto middle = analysis::median(values);
+  if (!middle) return std::nullopt;  // no values
+  return middle.value();
 }
 
 /// cell -> night -> its runs.
@@ -54,11 +50,7 @@ std::map<Cell, std::map<std::string, std::vector<const RunRecord*>>> by_cell(con
 std::string cell_status(const std::vector<const RunRecord*>& runs) {
   std::vector<std::string> statuses;
   for (const auto* run : runs) statuses.push_back(run->status);
-  auto any = [&](const char* s) { return std::find(statuses.begin(), statuses.end(), s) != statuses.end(); };
-  if (any("FAIL")) return "FAIL";
-  if (any("ERROR")) return "ERROR";
-  if (std::all_of(statuses.begin(), statuses.end(), [](auto& s) { return s == "SKIP"; })) return "SKIP";
-  return "PASS";
+  return combined_status(statuses);
 }
 
 std::string judgement_html(const Json& judgement) {

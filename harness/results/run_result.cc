@@ -13,6 +13,13 @@ std::string status_name(Status status) {
   return "ERROR";
 }
 
+Status status_from_name(std::string_view name) {
+  for (auto status : {Status::kPass, Status::kFail, Status::kSkip}) {
+    if (name == status_name(status)) return status;
+  }
+  return Status::kError;
+}
+
 namespace {
 
 template <class T>

@@ -22,6 +22,9 @@ enum class Status { kPass, kFail, kError, kSkip };
 /// "PASS", "FAIL", "ERROR" or "SKIP".
 std::string status_name(Status status);
 
+/// The status status_name gives `name`; anything else is an ERROR (never a PASS).
+Status status_from_name(std::string_view name);
+
 /// What a run learnt about its guest and workload on the way; each is a run field of
 /// summary.json under the name given, absent when the run never got that far.
 struct RunFacts {
