@@ -28,7 +28,7 @@ analysis::ComparisonOptions comparison_options(const CompareOptions& options) {
 }
 
 CompareSide prepare_side(const std::string& name, const std::string& spec, const fs::path& out_dir, std::uint64_t seed,
-                         const std::vector<std::string>& command_line, const RunEvents& events) {
+                         const Provenance& provenance, const RunEvents& events) {
   events.say("preparing the " + name + " kernel " + spec + " and its guest image");
   SystemProcessRunner runner;
   auto guest = prepare_guest(spec, runner, cache_root());
@@ -40,7 +40,7 @@ CompareSide prepare_side(const std::string& name, const std::string& spec, const
   side.summary.seed = seed;
   side.summary.kernel_spec = spec;
   side.summary.kernel_release = side.guest.kernel.release;
-  side.summary.provenance = collect_provenance(runner, command_line, std::chrono::system_clock::now());
+  side.summary.provenance = provenance;
   fs::create_directories(side.dir);
   return side;
 }
@@ -134,9 +134,10 @@ CompareOutcome run_comparison(const CompareOptions& options, const RunEvents& ev
   const std::uint64_t seed = choose_seed(options.run);
   events.say("seed " + std::to_string(seed) + " (repeat this comparison with --seed " + std::to_string(seed) + ")");
   std::vector<CompareSide> sides;
-  const auto& command_line = options.run.command_line;
-  sides.push_back(prepare_side("baseline", options.baseline_spec, outcome.out_dir, seed, command_line, events));
-  sides.push_back(prepare_side("candidate", options.candidate_spec, outcome.out_dir, seed, command_line, events));
+  SystemProcessRunner runner;
+  const auto provenance = collect_provenance(runner, options.run.command_line, std::chrono::system_clock::now());
+  sides.push_back(prepare_side("baseline", options.baseline_spec, outcome.out_dir, seed, provenance, events));
+  sides.push_back(prepare_side("candidate", options.candidate_spec, outcome.out_dir, seed, provenance, events));
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     run_interleaved(scenarios[i], options.run.repeat, sides, events, {i + 1, scenarios.size(), "", 0, 0, ""}, run_once);
   }
