@@ -1,8 +1,11 @@
 #include "util/files.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -16,18 +19,57 @@ Expected<std::string> read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
+namespace {
+
+/// "what PATH: strerror(errno)".
+auto errno_failure(const std::string& what, const std::string& path) {
+  return fail(what + " " + path + ": " + std::strerror(errno));
+}
+
+/// Writes all of `bytes` to `fd`, retrying short writes and EINTR.
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+/// Makes a finished rename durable: fsync of the directory that holds the new name.
+void sync_directory(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;  // the data is already durable; only the name may be lost on a crash
+  (void)::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
 Expected<void> write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
   std::error_code error;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), error);
   const auto temp = path.string() + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) return fail("cannot write " + temp);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) return fail("cannot write " + temp);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return errno_failure("cannot create", temp);
+  if (!write_all(fd, bytes) || ::fsync(fd) != 0) {
+    auto failure = errno_failure("cannot write", temp);  // ENOSPC says the disk is full
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return failure;
   }
-  std::filesystem::rename(temp, path, error);
-  if (error) return fail("cannot rename " + temp + " to " + path.string() + ": " + error.message());
+  if (::close(fd) != 0) {
+    auto failure = errno_failure("cannot write", temp);
+    ::unlink(temp.c_str());
+    return failure;
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    auto failure = errno_failure("cannot rename " + temp + " to", path.string());
+    ::unlink(temp.c_str());
+    return failure;
+  }
+  sync_directory(path.parent_path());
   return outcome::success();
 }
 

@@ -12,8 +12,10 @@ namespace bh {
 /// The whole file as bytes, or an error naming the file.
 Expected<std::string> read_file(const std::filesystem::path& path);
 
-/// Writes `bytes` to a temporary sibling and renames it over `path`, so readers never see
-/// a half-written file.
+/// Writes `bytes` to a temporary sibling, fsyncs it and renames it over `path`, so readers
+/// (and a crash) never see a half-written file. Every step is checked: on failure the error
+/// names the file and the system's reason ("No space left on device"), the temporary file
+/// is removed and `path` keeps its old content.
 Expected<void> write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
 /// The harness's cache root: $XDG_CACHE_HOME/bcache-harness, else ~/.cache/bcache-harness.

@@ -18,6 +18,11 @@ std::string kib_text(std::uint64_t bytes) { return std::to_string(bytes / 1024) 
 constexpr std::string_view kBcacheSysfs = "/sys/block/bcache0/bcache/";
 constexpr std::string_view kDelayName = "bh-delay";
 
+/// Why bcache0 counts as not attached.
+std::string not_attached_message(const AttachState& state) {
+  return "bcache0 did not attach to its cache within 10 s (state: " + state.state + ")";
+}
+
 }  // namespace
 
 std::string selected_choice(std::string_view sysfs_text) {
@@ -118,19 +123,20 @@ Expected<void> Provisioner::register_device(const std::string& device) {
   return outcome::success();
 }
 
-Expected<std::string> Provisioner::wait_for_attached_bcache() {
+Expected<AttachState> Provisioner::wait_for_attached_bcache() {
   const std::string state_path = std::string(kBcacheSysfs) + "state";
-  std::string state = "(no /sys/block/bcache0)";
+  AttachState state{false, "(no /sys/block/bcache0)"};
   for (int attempt = 0; attempt < 100; ++attempt) {
     auto files = agent_.read_existing_files({state_path});
-    if (!files) return files.error();
+    if (!files) return files.error();  // the guest did not answer: the harness's problem
     if (auto it = files.value().find(state_path); it != files.value().end()) {
-      state = std::string(trim(it->second));
-      if (state == "clean" || state == "dirty") return state;
+      state.state = std::string(trim(it->second));
+      state.attached = state.state == "clean" || state.state == "dirty";
+      if (state.attached) return state;
     }
     std::this_thread::sleep_for(100ms);
   }
-  return fail("bcache0 did not attach to its cache within 10 s (state: " + state + ")");
+  return state;
 }
 
 Expected<void> Provisioner::set_and_verify(const std::string& knob, const std::string& path, const std::string& value,
@@ -228,7 +234,8 @@ Expected<ProvisionedBcache> Provisioner::provision(const BcacheSettings& s,
   }
   auto state = wait_for_attached_bcache();
   if (!state) return state.error();
-  result.readback["state"] = state.value();
+  if (!state.value().attached) return fail(not_attached_message(state.value()));
+  result.readback["state"] = state.value().state;
   auto missing = find_missing_knobs(required_knobs, result.cset_uuid);
   if (!missing) return missing.error();
   result.missing_knobs = missing.value();
@@ -247,16 +254,16 @@ Expected<std::string> Provisioner::register_existing(Reattached& result) {
     }
   }
   auto state = wait_for_attached_bcache();
-  if (!state) return state.error().message;
-  b.readback["state"] = state.value();
+  if (!state) return state.error();
+  if (!state.value().attached) return not_attached_message(state.value());  // registered, never attached
+  b.readback["state"] = state.value().state;
+  // bcache took both devices back: from here on a failure is the harness's tool's, not the kernel's.
   for (const auto& [device, field] :
        {std::pair{b.cache_device, "cset.uuid"}, {b.backing_device, "dev.data.first_sector"}}) {
-    auto shown = agent_.exec({"bcache-super-show", device});
+    auto shown = agent_.exec_checked({"bcache-super-show", device});
     if (!shown) return shown.error();
-    if (shown.value().exit_code != 0)
-      return "bcache-super-show " + device + ": " + std::string(trim(shown.value().stderr_text));
-    auto value = super_show_field(shown.value().stdout_text, field);
-    if (!value) return device + ": " + value.error().message;
+    auto value = super_show_field(shown.value(), field);
+    if (!value) return fail(device + ": " + value.error().message);
     if (device == b.cache_device)
       b.cset_uuid = value.value();
     else

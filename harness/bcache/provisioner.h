@@ -34,11 +34,19 @@ struct ProvisionedBcache {
   std::vector<std::string> missing_knobs;
 };
 
+/// What /sys/block/bcache0/bcache/state showed while waiting for it to attach.
+struct AttachState {
+  bool attached = false;  ///< "clean" or "dirty"
+  std::string state;      ///< the last state read, or what was missing
+};
+
 /// What re-registering the devices a power cut left gave.
 struct Reattached {
   ProvisionedBcache bcache;
   /// Empty when bcache took both devices back and bcache0 attached; otherwise what the
-  /// kernel refused (a finding about the kernel, not a harness error).
+  /// kernel refused: a registration write it failed while the guest still answered, or a
+  /// bcache0 that never attached (a finding about the kernel). A guest that stops answering
+  /// or a failing bcache-super-show is an error of reattach instead.
   std::string refusal;
 };
 
@@ -63,7 +71,9 @@ class Provisioner {
   Expected<std::string> add_delay_layer(const std::string& device, const BcacheSettings& s);
   Expected<void> register_device(const std::string& device);
   Expected<std::string> register_existing(Reattached& result);
-  Expected<std::string> wait_for_attached_bcache();
+  /// bcache0's state once it attached, or the last state seen after 10 s; an error only
+  /// when the guest did not answer.
+  Expected<AttachState> wait_for_attached_bcache();
   Expected<void> apply_knobs(const BcacheSettings& s, ProvisionedBcache& result);
   Expected<std::vector<std::string>> find_missing_knobs(const std::vector<std::string>& knobs,
                                                         const std::string& cset_uuid);

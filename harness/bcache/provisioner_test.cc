@@ -23,6 +23,14 @@ class BcacheGuest : public FakeGuest {
   bool ignore_cutoff = false;    ///< the kernel accepts the write but keeps its old value
   bool refuse_register = false;  ///< registration fails as a damaged superblock's would
   bool bad_superblock = false;   ///< bcache-super-show fails
+  bool die_on_register = false;  ///< the guest stops answering at the first registration
+  bool never_attach = false;     ///< registration works but bcache0 stays "no cache"
+  bool dead = false;             ///< every call fails as a channel to a dead QEMU does
+
+  Expected<Json> call(std::string_view op, Json fields, std::chrono::milliseconds timeout) override {
+    if (dead) return fail("QEMU exited while waiting for the guest agent's answer to '" + std::string(op) + "'");
+    return FakeGuest::call(op, std::move(fields), timeout);
+  }
 
   BcacheGuest() {
     files["/sys/block/vda/serial"] = "bh-cache";
@@ -48,8 +56,13 @@ class BcacheGuest : public FakeGuest {
   std::string write(const std::string& path, const std::string& value) {
     if (path == "/sys/fs/bcache/register") {
       if (refuse_register) return "Invalid argument";
+      if (die_on_register) {
+        dead = true;
+        return "Input/output error";
+      }
       registered.push_back(value);
-      if (registered.size() == 2) {
+      if (never_attach) files[std::string(kSys) + "state"] = "no cache\n";
+      if (registered.size() == 2 && !never_attach) {
         files[std::string(kSys) + "state"] = "clean\n";
         files[std::string(kSys) + "cache_mode"] = "[writethrough] writeback writearound none\n";
         files[std::string(kSys) + "sequential_cutoff"] = "4.0M\n";
@@ -215,13 +228,32 @@ TEST(Reattach, TheKernelRefusingADeviceIsAFindingNotAnError) {
   EXPECT_THAT(result.value().refusal, HasSubstr("Invalid argument"));
 }
 
-TEST(Reattach, AnUnreadableSuperblockIsAFinding) {
+TEST(Reattach, ABcache0ThatNeverAttachesIsAFinding) {
+  BcacheGuest guest;
+  guest.never_attach = true;
+  GuestAgent agent(guest);
+  auto result = Provisioner(agent).reattach(race_settings());
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_THAT(result.value().refusal, HasSubstr("did not attach to its cache within 10 s (state: no cache)"));
+}
+
+TEST(Reattach, AGuestThatStopsAnsweringIsAnErrorNotAFinding) {
+  BcacheGuest guest;
+  guest.die_on_register = true;
+  GuestAgent agent(guest);
+  auto result = Provisioner(agent).reattach(race_settings());
+  ASSERT_FALSE(result) << "refusal: " << result.value().refusal;
+  EXPECT_THAT(result.error().message, HasSubstr("QEMU exited"));
+}
+
+TEST(Reattach, AFailingBcacheSuperShowAfterBcacheTookTheDevicesIsAnError) {
   BcacheGuest guest;
   guest.bad_superblock = true;
   GuestAgent agent(guest);
   auto result = Provisioner(agent).reattach(race_settings());
-  ASSERT_TRUE(result) << result.error().message;
-  EXPECT_THAT(result.value().refusal, HasSubstr("bcache-super-show /dev/vda: Bad magic"));
+  ASSERT_FALSE(result) << "refusal: " << result.value().refusal;
+  EXPECT_THAT(result.error().message, HasSubstr("bcache-super-show"));
+  EXPECT_THAT(result.error().message, HasSubstr("Bad magic"));
 }
 
 TEST(Reattach, LoopDevicesCannotSurviveACut) {

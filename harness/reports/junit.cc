@@ -54,6 +54,20 @@ std::string text_at(const Json& object, const std::string& key, const std::strin
   return value.is_string() ? value.get<std::string>() : otherwise;
 }
 
+/// The run's harness errors as lines after its reason, so a FAIL never hides them ("" when
+/// there are none beyond the reason itself).
+std::string errors_text(const Json& run) {
+  const auto& errors = json_at(run, "errors");
+  if (!errors.is_array()) return "";
+  const std::string reason = text_at(run, "reason", "");
+  std::string text;
+  for (const auto& error : errors) {
+    if (error.is_string() && error.get<std::string>() != reason)
+      text += "\nharness error: " + xml_escape(error.get<std::string>());
+  }
+  return text;
+}
+
 /// The outcome element of a run that did not pass ("" for PASS), counting it in `counts`.
 std::string outcome_xml(const Json& run, Counts& counts) {
   const std::string status = text_at(run, "status", "(none)");
@@ -67,8 +81,8 @@ std::string outcome_xml(const Json& run, Counts& counts) {
   ++(failed ? counts.failures : counts.errors);
   const std::string tag = failed ? "failure" : "error";
   const std::string message = failed || status == "ERROR" ? reason : xml_escape("unknown status " + status);
-  return "      <" + tag + " message=\"" + message + "\" type=\"" + xml_escape(status) + "\">" + reason + "</" + tag +
-         ">\n";
+  return "      <" + tag + " message=\"" + message + "\" type=\"" + xml_escape(status) + "\">" + reason +
+         errors_text(run) + "</" + tag + ">\n";
 }
 
 std::string testcase_xml(const SummaryRun& ref, Counts& counts) {

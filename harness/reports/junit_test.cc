@@ -78,6 +78,18 @@ TEST(RenderJunit, TestcasesNameRunAndSeedAndCarryTheOutcome) {
   EXPECT_EQ(attr(perf[1]->get_child("skipped"), "message"), "kernel has no bcache module");
 }
 
+TEST(RenderJunit, AFailShowsTheHarnessErrorsOfItsRun) {
+  Json summary = fixture();
+  auto& run = summary["scenarios"][0]["runs"][0];
+  run["errors"] = Json::array({"power-off: QEMU exited with status 1", run["reason"]});
+  const auto tree = parsed(render_junit(summary));
+  const auto suites = children(tree.get_child("testsuites"), "testsuite");
+  const auto cases = children(*suites[0], "testcase");
+  const auto text = cases[0]->get<std::string>("failure");
+  EXPECT_EQ(text, "2 stale blocks | first at 0x1000\nharness error: power-off: QEMU exited with status 1");
+  EXPECT_EQ(attr(tree.get_child("testsuites"), "failures"), "1") << "the run still counts as the kernel's FAIL";
+}
+
 TEST(RenderJunit, TimeSumsTheRunsAndItsPowerCutsPhases) {
   const auto tree = parsed(render_junit(fixture()));
   const auto suites = children(tree.get_child("testsuites"), "testsuite");

@@ -1,5 +1,7 @@
 #include "harness/results/run_result.h"
 
+#include <algorithm>
+
 namespace bh {
 using Json = nlohmann::json;
 
@@ -87,6 +89,17 @@ std::string run_line(const RunResult& run) {
   return line;
 }
 
+void add_error(std::vector<std::string>& errors, const std::string& error) {
+  if (std::find(errors.begin(), errors.end(), error) == errors.end()) errors.push_back(error);
+}
+
+void settle_errors(Status& status, std::string& reason, std::vector<std::string>& errors) {
+  if (status == Status::kError && !reason.empty()) add_error(errors, reason);
+  if (errors.empty() || status == Status::kFail) return;
+  status = Status::kError;
+  if (std::find(errors.begin(), errors.end(), reason) == errors.end()) reason = errors.front();
+}
+
 Json to_json(const PowerCutResult& cut) {
   const auto counts = cut.verification.value_or(analysis::PowerCutClassification{});
   Json json = {{"index", cut.index},
@@ -101,7 +114,8 @@ Json to_json(const PowerCutResult& cut) {
                {"torn_blocks", counts.torn_blocks},
                {"lost_writes", counts.lost_writes},
                {"timing_s", cut.timing_s},
-               {"console_findings", cut.console_findings}};
+               {"console_findings", cut.console_findings},
+               {"errors", cut.errors}};
   put_if(json, "at_s", cut.at_s);
   if (cut.status) {
     json["status"] = status_name(*cut.status);
@@ -121,6 +135,7 @@ Json to_json(const RunResult& run) {
   if (!run.reason.empty()) json["reason"] = run.reason;
   json["timing_s"] = run.timing_s;
   json["console_findings"] = run.console_findings;
+  json["errors"] = run.errors;
   put_facts(json, run.facts);
   for (const auto& [key, value] : run.metrics.items()) json[key] = value;
   put_if(json, "metrics_error", run.metrics_error);

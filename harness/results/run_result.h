@@ -82,6 +82,8 @@ struct PowerCutResult {
   std::map<std::string, double> timing_s;
   std::vector<std::string> boot_retries;  ///< absent from the JSON when empty
   std::vector<std::string> console_findings;
+  /// "errors": what failed that was not the kernel's (see RunResult::errors).
+  std::vector<std::string> errors;
   std::optional<std::vector<std::string>> console_lines;  ///< bcache's lines when it refused the devices
   /// When the region was read back; its acknowledged_writes, in_flight_writes,
   /// stale_blocks_after_power_cut, torn_blocks and lost_writes are also cut fields of
@@ -101,6 +103,10 @@ struct RunResult {
   std::optional<analysis::BlockClassification> verification;
   std::map<std::string, double> timing_s;  ///< boot, provision, fill, race, verify, ...
   std::vector<std::string> console_findings;
+  /// "errors": every failure of the harness, QEMU, the host or the guest agent in this run,
+  /// with its evidence. Never hidden by a FAIL: a run whose kernel failed and whose harness
+  /// also broke is FAIL with these listed (settle_errors).
+  std::vector<std::string> errors;
   RunFacts facts;
   /// The measured phase's metrics as analysis::run_metrics computes them (measured_phase,
   /// latency_us, iops, bandwidth_kib_s, memory_kib, bcache_counters): run fields of
@@ -122,6 +128,15 @@ struct RunResult {
   /// The run's stale blocks (0 when it verified nothing).
   std::uint64_t stale_blocks() const { return verification ? verification->stale_blocks : 0; }
 };
+
+/// Applies a run's (or cut's) errors to its verdict: a FAIL stays FAIL (the kernel's finding
+/// is what users must see; the errors stay listed beside it); anything else with errors is
+/// an ERROR whose reason is the first error, unless the reason already is one. An ERROR's
+/// reason is always among its errors.
+void settle_errors(Status& status, std::string& reason, std::vector<std::string>& errors);
+
+/// Adds `error` to `errors` unless it is already there.
+void add_error(std::vector<std::string>& errors, const std::string& error);
 
 /// One line for people: "PASS stale 0 of 4096; 412 race windows, all closed", or with the
 /// stale inserts that were not closed, then the reason in parentheses when there is one.

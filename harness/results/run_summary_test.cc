@@ -61,6 +61,42 @@ TEST(SummaryJson, HasTheContractFieldNames) {
   EXPECT_EQ(run["timing_s"]["boot"], 5.1);
 }
 
+TEST(SettleErrors, AFailKeepsItsErrorsBesideItAndAnythingElseWithErrorsIsAnError) {
+  std::vector<std::string> errors{"power-off: the guest did not power off within 60 s"};
+  Status status = Status::kFail;
+  std::string reason = "7 stale_blocks";
+  settle_errors(status, reason, errors);
+  EXPECT_EQ(status, Status::kFail);
+  EXPECT_EQ(reason, "7 stale_blocks");
+  EXPECT_EQ(errors.size(), 1u);
+
+  status = Status::kPass;
+  reason.clear();
+  settle_errors(status, reason, errors);
+  EXPECT_EQ(status, Status::kError);
+  EXPECT_EQ(reason, errors.front());
+
+  std::vector<std::string> none;
+  status = Status::kError;
+  reason = "not exercised: 0 race windows";
+  settle_errors(status, reason, none);
+  EXPECT_EQ(none, std::vector<std::string>{"not exercised: 0 race windows"}) << "an ERROR's reason is an error";
+  status = Status::kSkip;
+  reason = "no such knob";
+  std::vector<std::string> still_none;
+  settle_errors(status, reason, still_none);
+  EXPECT_EQ(status, Status::kSkip);
+}
+
+TEST(SummaryJson, ErrorsAreListedBesideAFail) {
+  auto run = run_with(Status::kFail, 7, 1);
+  run.errors = {"verify: timed out"};
+  const auto json = to_json(run);
+  EXPECT_EQ(json["status"], "FAIL");
+  EXPECT_EQ(json["errors"], nlohmann::json::array({"verify: timed out"}));
+  EXPECT_EQ(to_json(run_with(Status::kPass, 0, 1))["errors"], nlohmann::json::array());
+}
+
 TEST(HumanSummary, OneLinePerScenarioWithStatusAndStaleCounts) {
   RunSummary summary{
       "tcg",

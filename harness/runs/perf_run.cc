@@ -112,6 +112,7 @@ RunResult run_perf_once(const RunContext& context, std::string& used_accel) {
   if (run_until_stopped(result, context.run_dir, [&] { perf.run(); })) {
     result.status = result.console_findings.empty() ? Status::kPass : Status::kFail;
     if (!result.console_findings.empty()) result.reason = "kernel: " + result.console_findings.front();
+    settle_errors(result.status, result.reason, result.errors);
   }
   if (result.facts.accel) used_accel = *result.facts.accel;
   perf.end_guest();
@@ -119,16 +120,16 @@ RunResult run_perf_once(const RunContext& context, std::string& used_accel) {
   if (fs::exists(context.run_dir / (std::string(kPerfMeasuredPhase) + ".fio.json"))) {
     const auto problem = add_run_metrics(result, context.run_dir, kPerfMeasuredPhase);
     if (!problem.empty() && result.status == Status::kPass) {
-      result.status = Status::kError;
-      result.reason = "the measured phase's metrics: " + problem;
+      add_error(result.errors, "the measured phase's metrics: " + problem);
+      settle_errors(result.status, result.reason, result.errors);
     }
     // A memory trace that was recorded but gives no honest figure (lost events) is no
     // measurement; one that could not start (a kernel without kprobe events) is noted.
     const auto memory_error = result.metrics.find("bcache_memory_error");
     if (memory_error != result.metrics.end() && result.status == Status::kPass &&
         fs::exists(context.run_dir / analysis::kModuleMemoryTraceDir)) {
-      result.status = Status::kError;
-      result.reason = "bcache's memory: " + memory_error->get<std::string>();
+      add_error(result.errors, "bcache's memory: " + memory_error->get<std::string>());
+      settle_errors(result.status, result.reason, result.errors);
     }
     note_memory_trace_error(result, perf.memory_trace_error());
   }

@@ -7,6 +7,7 @@
 #include "analysis/write_completions.h"
 #include "base/strings.h"
 #include "harness/bcache/provisioner.h"
+#include "harness/runs/console_verdict.h"
 #include "harness/runs/race_verdict.h"
 #include "harness/runs/run_steps.h"
 #include "harness/vm/console_findings.h"
@@ -200,17 +201,24 @@ class PowerCutCycle {
     return std::string(trim_end(lines.back()));
   }
 
-  /// Oopses on either console make the cut FAIL; a registration failure quotes bcache's lines.
+  /// The kernel's findings on either session's consoles make the cut FAIL, what the harness
+  /// could not do kept in errors; a registration failure quotes bcache's lines.
   void explain_by_console(PowerCutResult& cut) const {
-    std::vector<std::string> findings;
+    Status status = cut.status.value_or(Status::kError);
+    if (status == Status::kError) add_error(cut.errors, cut.reason.empty() ? "the cut reached no verdict" : cut.reason);
     for (const char* session : {"before", "after"}) {
-      for (const auto& finding : scan_console(console(session))) findings.push_back(finding.line);
+      const auto dir = context_.run_dir / session;
+      if (!fs::exists(dir)) continue;
+      auto consoles = read_session_consoles(dir, guest_speed(facts_.accel));
+      cut.console_findings.insert(cut.console_findings.end(), consoles.findings.begin(), consoles.findings.end());
+      for (const auto& error : consoles.errors) add_error(cut.errors, error);
     }
-    cut.console_findings = findings;
-    if (!findings.empty() && cut.status != Status::kFail) {
-      cut.status = Status::kFail;
-      cut.reason = "kernel: " + findings.front() + (cut.reason.empty() ? "" : " (" + cut.reason + ")");
+    if (!cut.console_findings.empty() && status != Status::kFail) {
+      status = Status::kFail;
+      cut.reason = "kernel: " + cut.console_findings.front() + (cut.reason.empty() ? "" : " (" + cut.reason + ")");
     }
+    settle_errors(status, cut.reason, cut.errors);
+    cut.status = status;
     if (!cut.registered && cut.status == Status::kFail) {
       auto bcache_lines = lines_with(console("after"), "bcache");
       if (bcache_lines.size() > 10) bcache_lines.erase(bcache_lines.begin(), bcache_lines.end() - 10);
@@ -254,6 +262,7 @@ void judge_power_cuts(const std::vector<PowerCutResult>& cuts, RunResult& result
   for (const auto& cut : cuts) {
     const Status status = cut.status.value_or(Status::kError);
     statuses.push_back(status);
+    for (const auto& error : cut.errors) add_error(result.errors, "cut " + std::to_string(cut.index) + ": " + error);
     if (status == Status::kPass) continue;
     result.reason += (result.reason.empty() ? "" : "; ") + std::string("cut ") + std::to_string(cut.index) + ": " +
                      (cut.status ? cut.reason : status_name(status));

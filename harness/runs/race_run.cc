@@ -89,7 +89,10 @@ RunResult run_race_once(const RunContext& context, std::string& used_accel) {
   result.facts.run_dir = context.run_dir.string();
   RaceRun race(context, result);
   const bool race_ran = run_until_stopped(result, context.run_dir, [&] { race.run(); });
-  if (race_ran) judge_race_run(result, context.scenario);
+  // Blocks read back are judged even when a later step broke: wrong data is the kernel's,
+  // whatever the harness failed to do afterwards (that stays in errors).
+  if (race_ran || result.verification) judge_race_run(result, context.scenario);
+  settle_errors(result.status, result.reason, result.errors);
   if (result.facts.accel) used_accel = *result.facts.accel;
   race.end_guest();
   remove_virtio_images(context.run_dir);

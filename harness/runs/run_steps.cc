@@ -6,6 +6,7 @@
 #include "analysis/run_metrics.h"
 #include "base/strings.h"
 #include "harness/image/module_file.h"
+#include "harness/runs/console_verdict.h"
 #include "harness/runs/guest_boot.h"
 #include "harness/runs/memory_trace.h"
 #include "harness/runs/race_trace.h"
@@ -54,14 +55,6 @@ std::string nonzero_counts(std::initializer_list<NamedCount> counts) {
   return text;
 }
 
-std::vector<std::string> console_problems(const fs::path& console_log) {
-  std::vector<std::string> lines;
-  auto console = read_file(console_log);
-  if (!console) return lines;
-  for (const auto& finding : scan_console(console.value())) lines.push_back(finding.line);
-  return lines;
-}
-
 namespace {
 
 /// The emulator fault the run's console shows, if any (emulator_fault).
@@ -71,6 +64,10 @@ std::optional<std::string> console_emulator_fault(const fs::path& console_log) {
 }
 
 }  // namespace
+
+GuestSpeed guest_speed(const std::optional<std::string>& accel) {
+  return accel == "kvm" ? GuestSpeed::kHardware : GuestSpeed::kEmulated;
+}
 
 bool run_until_stopped(RunResult& result, const fs::path& run_dir, const std::function<void()>& body) {
   std::optional<RunStop> stopped_by;
@@ -83,17 +80,22 @@ bool run_until_stopped(RunResult& result, const fs::path& run_dir, const std::fu
   if (const auto fault = console_emulator_fault(run_dir / "console.log")) {
     result.status = Status::kError;
     result.reason = "QEMU: " + *fault + (stopped_by ? " (" + stopped_by->reason + ")" : "");
+    add_error(result.errors, result.reason);
     return false;
   }
-  result.console_findings = console_problems(run_dir / "console.log");
+  auto consoles = read_session_consoles(run_dir, guest_speed(result.facts.accel));
+  result.console_findings = consoles.findings;
+  for (const auto& error : consoles.errors) add_error(result.errors, error);
   if (!stopped_by) return true;
   result.status = stopped_by->status;
   result.reason = stopped_by->reason;
-  // An oops explains an ERROR: the kernel, not the harness, broke the run.
-  if (stopped_by->status == Status::kError && !result.console_findings.empty()) {
+  if (stopped_by->status == Status::kError) add_error(result.errors, stopped_by->reason);
+  // The kernel's finding is the verdict; what the harness could not do stays in errors.
+  if (!result.console_findings.empty() && result.status != Status::kFail) {
     result.status = Status::kFail;
     result.reason = "kernel: " + result.console_findings.front() + " (" + stopped_by->reason + ")";
   }
+  settle_errors(result.status, result.reason, result.errors);
   return false;
 }
 

@@ -18,6 +18,7 @@
 #include "harness/bcache/provisioner.h"
 #include "harness/bcache/run_disks.h"
 #include "harness/results/run_summary.h"
+#include "harness/runs/console_verdict.h"
 #include "harness/runs/job_environment.h"
 #include "harness/runs/run_context.h"
 #include "harness/vm/guest_agent.h"
@@ -191,16 +192,17 @@ struct NamedCount {
 /// "N name; M name" for each count above 0, in order; "" when none is.
 std::string nonzero_counts(std::initializer_list<NamedCount> counts);
 
-/// Runs `body` (a run's steps). Afterwards the result's console_findings hold the problems
-/// on run_dir/console.log; a RunStop becomes the result's status and reason, except that an
-/// oops on the console explains an ERROR, which then FAILs naming the kernel line. A console
-/// that shows the emulator at fault (emulator_fault) makes the run an ERROR "QEMU: ...",
-/// whatever else happened. Returns whether `body` completed and the caller should judge it.
+/// Runs `body` (a run's steps). Afterwards the result's console_findings hold the kernel's
+/// findings on every console of run_dir (read_session_consoles), and its errors what was not
+/// the kernel's. A RunStop becomes the result's status and reason; a kernel finding turns a
+/// stop into a FAIL naming the kernel line, the stop's reason kept in errors. A console that
+/// shows the emulator at fault (emulator_fault) makes the run an ERROR "QEMU: ...", whatever
+/// else happened. Returns whether `body` completed and the caller should judge it (and then
+/// settle_errors).
 bool run_until_stopped(RunResult& result, const std::filesystem::path& run_dir, const std::function<void()>& body);
 
-/// The lines of `console_log` that show a kernel problem (see console_findings.h); none
-/// when the file cannot be read.
-std::vector<std::string> console_problems(const std::filesystem::path& console_log);
+/// How the guest that `accel` names ran: on hardware for "kvm", else emulated.
+GuestSpeed guest_speed(const std::optional<std::string>& accel);
 
 /// Adds the metrics of `phase` (analysis/run_metrics.h: latency_us, iops, memory_kib, ...)
 /// from the files in `run_dir` to the result's summary fields. Returns "" or, when they

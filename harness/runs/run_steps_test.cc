@@ -57,6 +57,39 @@ TEST(RunUntilStopped, AnOopsExplainsAnErrorAsAKernelFailure) {
   EXPECT_FALSE(run_until_stopped(result, dir.path(), [] { stop(Status::kError, "fill job timed out"); }));
   EXPECT_EQ(result.status, Status::kFail);
   EXPECT_EQ(result.reason, "kernel: [ 9.1] BUG: kernel NULL pointer dereference (fill job timed out)");
+  EXPECT_EQ(result.errors, std::vector<std::string>{"fill job timed out"}) << "the harness's error is not hidden";
+}
+
+TEST(RunUntilStopped, AMissingConsoleAfterQemuStartedIsAnErrorNeverAPass) {
+  TempDir dir("run-until-stopped-test");
+  ASSERT_TRUE(write_file_atomically(dir.path() / "qemu.log", ""));
+  RunResult result;
+  result.status = Status::kPass;
+  EXPECT_TRUE(run_until_stopped(result, dir.path(), [] {}));
+  settle_errors(result.status, result.reason, result.errors);
+  EXPECT_EQ(result.status, Status::kError);
+  EXPECT_NE(result.reason.find("the guest's console is missing"), std::string::npos) << result.reason;
+}
+
+TEST(RunUntilStopped, AStallUnderEmulationIsAnErrorAndUnderKvmAFinding) {
+  TempDir dir("run-until-stopped-test");
+  ASSERT_TRUE(write_file_atomically(dir.path() / "qemu.log", ""));
+  ASSERT_TRUE(
+      write_file_atomically(dir.path() / "console.log", "[ 62.1] rcu: INFO: rcu_preempt self-detected stall on CPU\n"));
+  RunResult emulated;
+  emulated.facts.accel = "tcg";
+  EXPECT_FALSE(run_until_stopped(emulated, dir.path(), [] { stop(Status::kError, "race job timed out"); }));
+  EXPECT_EQ(emulated.status, Status::kError);
+  EXPECT_TRUE(emulated.console_findings.empty());
+  ASSERT_EQ(emulated.errors.size(), 2u);
+  EXPECT_NE(emulated.errors[0].find("a RCU stall under emulation"), std::string::npos) << emulated.errors[0];
+
+  RunResult hardware;
+  hardware.facts.accel = "kvm";
+  EXPECT_FALSE(run_until_stopped(hardware, dir.path(), [] { stop(Status::kError, "race job timed out"); }));
+  EXPECT_EQ(hardware.status, Status::kFail);
+  EXPECT_EQ(hardware.console_findings.size(), 1u);
+  EXPECT_EQ(hardware.errors, std::vector<std::string>{"race job timed out"});
 }
 
 }  // namespace

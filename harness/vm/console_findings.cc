@@ -1,6 +1,8 @@
 #include "harness/vm/console_findings.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <sstream>
 
 #include "base/strings.h"
@@ -11,37 +13,57 @@ namespace {
 struct Marker {
   std::string_view text;
   std::string_view kind;
+  bool stall = false;
 };
 
-/// What the kernel prints when something is wrong (lib/bug.c, kernel/panic.c, arch/x86/kernel/dumpstack.c,
-/// kernel/hung_task.c). "WARNING: CPU:" is a WARN_ON splat; lockdep and KASAN reports also
-/// start with "WARNING:" or "BUG:".
+/// What the kernel prints when something is wrong, most specific first (the first marker a
+/// line holds names it): lib/bug.c, kernel/panic.c, arch/x86/kernel/dumpstack.c, lib/ubsan.c,
+/// mm/kasan/report.c ("BUG: KASAN: ..."), kernel/rcu/tree_stall.h, kernel/watchdog.c,
+/// kernel/watchdog_hld.c, kernel/hung_task.c. "WARNING: CPU:" is a WARN_ON splat; lockdep
+/// reports also start with "WARNING:".
 constexpr std::array kMarkers = {
+    Marker{"BUG: soft lockup", "soft lockup", true},
+    Marker{"hard LOCKUP", "hard lockup", true},
+    Marker{"self-detected stall", "RCU stall", true},
+    Marker{"detected stalls on CPUs", "RCU stall", true},
+    Marker{"blocked for more than", "hung task", true},
+    Marker{"BUG: KASAN:", "KASAN"},
+    Marker{"UBSAN:", "UBSAN"},
     Marker{"Oops:", "oops"},
     Marker{"BUG:", "BUG"},
     Marker{"kernel BUG at", "BUG"},
     Marker{"WARNING:", "WARNING"},
     Marker{"Kernel panic", "panic"},
-    Marker{"blocked for more than", "hung task"},
     Marker{"general protection fault", "oops"},
 };
+
+/// bcache's own error reports (drivers/md/bcache, pr_fmt "bcache: %s() "): "bcache:
+/// bch_cache_set_error() error on UUID: ...", "bcache: bch_count_io_errors() vda: IO error
+/// on vda", "bcache: register_bcache() error /dev/vdb: ...".
+bool is_bcache_error(std::string_view line) {
+  const auto prefix = line.find("bcache: ");
+  if (prefix == std::string_view::npos) return false;
+  std::string rest(line.substr(prefix));
+  std::transform(rest.begin(), rest.end(), rest.begin(), [](unsigned char c) { return std::tolower(c); });
+  return rest.find("error") != std::string::npos;
+}
+
+/// The finding `line` reports, if any.
+std::optional<ConsoleFinding> finding_on(std::string_view line) {
+  for (const auto& marker : kMarkers) {
+    if (line.find(marker.text) != std::string_view::npos)
+      return ConsoleFinding{std::string(marker.kind), std::string(trim_end(line)), marker.stall};
+  }
+  if (is_bcache_error(line)) return ConsoleFinding{"bcache error", std::string(trim_end(line)), false};
+  return std::nullopt;
+}
 
 }  // namespace
 
 std::vector<ConsoleFinding> scan_console(std::string_view console) {
   std::vector<ConsoleFinding> findings;
-  std::size_t start = 0;
-  while (start < console.size()) {
-    std::size_t end = console.find('\n', start);
-    if (end == std::string_view::npos) end = console.size();
-    const std::string_view line = console.substr(start, end - start);
-    for (const auto& marker : kMarkers) {
-      if (line.find(marker.text) != std::string_view::npos) {
-        findings.push_back({std::string(marker.kind), std::string(trim_end(line))});
-        break;
-      }
-    }
-    start = end + 1;
+  for (const auto line : split_lines(console)) {
+    if (auto finding = finding_on(line)) findings.push_back(std::move(*finding));
   }
   return findings;
 }

@@ -1,6 +1,8 @@
 #pragma once
-/// Kernel trouble on the guest console: oopses, BUGs, WARNINGs, panics. Any of these makes a
-/// run FAIL (a finding about the kernel), whatever the data says.
+/// Kernel trouble on the guest console: oopses, BUGs, WARNINGs, panics, UBSAN and KASAN
+/// reports, stalls and lockups, bcache's own error lines. A finding makes a run FAIL (a
+/// finding about the kernel), whatever the data says; a stall under emulation is the one
+/// exception (see ConsoleFinding::stall).
 
 #include <optional>
 #include <string>
@@ -11,8 +13,14 @@ namespace bh {
 
 /// One console line that reports kernel trouble.
 struct ConsoleFinding {
-  std::string kind;  ///< "oops", "BUG", "WARNING", "panic", "hung task"
+  /// "oops", "BUG", "WARNING", "panic", "UBSAN", "KASAN", "RCU stall", "soft lockup",
+  /// "hard lockup", "hung task" or "bcache error".
+  std::string kind;
   std::string line;  ///< the console line, trimmed
+  /// A stall, lockup or hung task: the kernel saw a CPU or task make no progress for too
+  /// long. Under KVM that is the kernel's; under TCG a host that starves the emulator's
+  /// threads trips the same detectors, so the harness cannot tell (console_verdict.h).
+  bool stall = false;
 };
 
 /// Every line of `console` that reports kernel trouble, in order.
