@@ -3,6 +3,7 @@
 /// (RAII then kills QEMU and removes temporary files) instead of dying mid-way.
 
 #include <stdexcept>
+#include <string>
 
 namespace bh {
 
@@ -11,6 +12,8 @@ namespace bh {
 class Interrupted : public std::runtime_error {
  public:
   Interrupted() : std::runtime_error("interrupted") {}
+  /// With what was interrupted and where its partial results are, for main to print.
+  explicit Interrupted(const std::string& what) : std::runtime_error(what) {}
 };
 
 /// Installs SIGINT/SIGTERM/SIGHUP handlers that set the interrupt flag. Idempotent.

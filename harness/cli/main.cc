@@ -12,8 +12,8 @@ int main(int argc, char** argv) {
   } catch (const bh::HarnessError& error) {
     std::cerr << "bcache-harness: error: " << error.what() << "\n";
     return static_cast<int>(error.code());
-  } catch (const bh::Interrupted&) {
-    std::cerr << "bcache-harness: error: interrupted\n";
+  } catch (const bh::Interrupted& interrupted) {
+    std::cerr << "bcache-harness: error: " << interrupted.what() << "\n";
     return static_cast<int>(bh::ExitCode::kInterrupted);
   } catch (const std::system_error& error) {
     std::cerr << "bcache-harness: error: " << error.what() << "\n";

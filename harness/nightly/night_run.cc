@@ -30,7 +30,7 @@ struct Night {
   Json manifest;
   bool harness_trouble = false;
 
-  void save_manifest() const { (void)write_json(options.out_dir, "nightly.json", manifest); }
+  void save_manifest() const { save_result_json(options.out_dir, "nightly.json", manifest); }
 
   void warn(const std::string& text) {
     harness_trouble = true;
@@ -184,12 +184,12 @@ void judge(Night& night, NightlyOutcome& outcome) {
   auto runs = night.db.runs();
   if (!runs) throw HarnessError(ExitCode::kError, "history: " + runs.error().message);
   const auto judgement = judge_night(runs.value(), night.options.night);
-  (void)write_json(outcome.out_dir, "night-verdict.json", judgement);
+  save_result_json(outcome.out_dir, "night-verdict.json", judgement);
   outcome.manifest = night.manifest;
   outcome.summary_text = judgement_text(judgement);
   outcome.exit_code = night_exit_code(judgement);
   if (outcome.exit_code == 0 && night.harness_trouble) outcome.exit_code = 3;
-  (void)write_file_atomically(outcome.out_dir / "summary.txt", outcome.summary_text);
+  save_result_file(outcome.out_dir / "summary.txt", outcome.summary_text);
 }
 
 }  // namespace
@@ -218,6 +218,7 @@ NightlyOutcome run_nightly(const NightlyOptions& options, const RunEvents& event
   check_scenarios(options, matrix, cells);
   NightlyOutcome outcome;
   outcome.out_dir = value_or_throw(create_run_directory(options.out_dir), ExitCode::kUsage);
+  value_or_throw(check_writable(outcome.out_dir));
   auto db = open_history(options.db_file, outcome.out_dir);
   SystemProcessRunner runner;
   Night night{options,

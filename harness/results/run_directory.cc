@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "harness/exit/harness_error.h"
 #include "util/files.h"
 
 namespace bh {
@@ -17,6 +18,16 @@ Expected<fs::path> create_run_directory(const fs::path& dir) {
   return fs::absolute(dir);
 }
 
+Expected<void> check_writable(const fs::path& dir) {
+  const auto probe = dir / ".bh-write-probe";
+  if (auto written = write_file_atomically(probe, "probe\n"); !written) {
+    return fail("output directory " + dir.string() + " is not writable: " + written.error().message);
+  }
+  std::error_code ignored;
+  fs::remove(probe, ignored);
+  return outcome::success();
+}
+
 fs::path default_run_directory(const std::string& command) {
   const std::time_t now = std::time(nullptr);
   char stamp[32];
@@ -26,6 +37,18 @@ fs::path default_run_directory(const std::string& command) {
 
 Expected<void> write_json(const fs::path& dir, const std::string& name, const nlohmann::json& value) {
   return write_file_atomically(dir / name, value.dump(2) + "\n");
+}
+
+void save_result_file(const fs::path& path, std::string_view bytes) {
+  if (auto written = write_file_atomically(path, bytes); !written) {
+    throw HarnessError(ExitCode::kError, "cannot write the results: " + written.error().message +
+                                             " (the results written before it in " + path.parent_path().string() +
+                                             " are intact)");
+  }
+}
+
+void save_result_json(const fs::path& dir, const std::string& name, const nlohmann::json& value) {
+  save_result_file(dir / name, value.dump(2) + "\n");
 }
 
 }  // namespace bh

@@ -49,7 +49,7 @@ CompareSide prepare_side(const std::string& name, const std::string& spec, const
 /// files) and its plot series; the unrefreshed summary, without series, when the reports
 /// could not be written.
 Json finish_side(CompareSide& side, std::vector<analysis::RunSeries>& series) {
-  (void)write_json(side.dir, "summary.json", to_json(side.summary));
+  save_result_json(side.dir, "summary.json", to_json(side.summary));
   auto reports = write_run_reports(side.dir);
   if (!reports) return to_json(side.summary);
   series = std::move(reports.value().series);
@@ -59,15 +59,15 @@ Json finish_side(CompareSide& side, std::vector<analysis::RunSeries>& series) {
 void write_comparison_views(const fs::path& out_dir, const Json& comparison,
                             const std::vector<analysis::RunSeries>& base,
                             const std::vector<analysis::RunSeries>& cand) {
-  (void)write_json(out_dir, "compare.json", comparison);
-  (void)write_file_atomically(out_dir / "compare.md", analysis::render_comparison_markdown(comparison));
-  (void)write_file_atomically(out_dir / "junit.xml", analysis::render_comparison_junit(comparison));
+  save_result_json(out_dir, "compare.json", comparison);
+  save_result_file(out_dir / "compare.md", analysis::render_comparison_markdown(comparison));
+  save_result_file(out_dir / "junit.xml", analysis::render_comparison_junit(comparison));
   SystemProcessRunner runner;
   analysis::GnuplotRenderer renderer(runner);
   auto html =
       analysis::render_comparison_html(comparison, analysis::comparison_plots(comparison, base, cand), renderer);
   if (!html) throw HarnessError(ExitCode::kError, "compare.html: " + html.error().message);
-  (void)write_file_atomically(out_dir / "compare.html", html.value());
+  save_result_file(out_dir / "compare.html", html.value());
 }
 
 }  // namespace
@@ -87,14 +87,18 @@ void run_interleaved(const Scenario& scenario, int repeat, std::vector<CompareSi
                                 repeat,
                                 "seed " + std::to_string(seed)};
       std::string used_accel;
-      results[s].runs.push_back(run_once(scenario, side.guest, seed,
-                                         side.dir / scenario.full_name() / run_dir_name(r, seed), at, used_accel));
+      const auto run_dir = side.dir / scenario.full_name() / run_dir_name(r, seed);
+      const auto save_partial = [&] {
+        auto partial = side.summary;
+        partial.scenarios.push_back(results[s]);
+        save_result_json(side.dir, "summary.json", to_json(partial));
+      };
+      run_interruptible(
+          results[s].runs, seed, run_dir, side.dir,
+          [&] { return run_once(scenario, side.guest, seed, run_dir, at, used_accel); }, save_partial);
       if (!used_accel.empty()) side.summary.accel = used_accel;
-      const auto& run = results[s].runs.back();
-      events.say(format_position(at) + ": " + run_line(run));
-      auto partial = side.summary;
-      partial.scenarios.push_back(results[s]);
-      (void)write_json(side.dir, "summary.json", to_json(partial));
+      events.say(format_position(at) + ": " + run_line(results[s].runs.back()));
+      save_partial();
     }
   }
   for (std::size_t s = 0; s < sides.size(); ++s) sides[s].summary.scenarios.push_back(std::move(results[s]));
@@ -148,7 +152,7 @@ CompareOutcome run_comparison(const CompareOptions& options, const RunEvents& ev
   outcome.comparison = value_or_throw(analysis::compare_summaries(base, cand, comparison_settings));
   write_comparison_views(outcome.out_dir, outcome.comparison, base_series, cand_series);
   outcome.summary_text = comparison_summary_text(outcome.comparison, outcome.out_dir);
-  (void)write_file_atomically(outcome.out_dir / "summary.txt", outcome.summary_text);
+  save_result_file(outcome.out_dir / "summary.txt", outcome.summary_text);
   outcome.exit_code = analysis::compare_exit_code(outcome.comparison.value("status", "ERROR"));
   return outcome;
 }
@@ -170,7 +174,7 @@ CompareOutcome compare_directories(const CompareOptions& options, const fs::path
   outcome.comparison["candidate"]["dir"] = fs::absolute(candidate_dir).string();
   write_comparison_views(outcome.out_dir, outcome.comparison, sides[0].series, sides[1].series);
   outcome.summary_text = comparison_summary_text(outcome.comparison, outcome.out_dir);
-  (void)write_file_atomically(outcome.out_dir / "summary.txt", outcome.summary_text);
+  save_result_file(outcome.out_dir / "summary.txt", outcome.summary_text);
   outcome.exit_code = analysis::compare_exit_code(outcome.comparison.value("status", "ERROR"));
   return outcome;
 }

@@ -42,7 +42,7 @@ class RunRecord {
   }
   Json& json() { return json_; }
   void time(const std::string& phase, double seconds) { json_["timing_s"][phase] = seconds; }
-  void save() const { (void)write_json(dir_, "run.json", json_); }
+  void save() const { save_result_json(dir_, "run.json", json_); }
   /// Records an error and throws it as HarnessError with the same code.
   [[noreturn]] void fail_with(ExitCode code, const std::string& message) {
     json_["status"] = "ERROR";
@@ -162,8 +162,8 @@ FioJobOutcome run_fio_job(const GuestOptions& options, const fs::path& job_file,
   auto fio = session.agent().fio(job_text, {}, {{"BH_DEV", guest.bcache.bcache_device}}, fio_timeout);
   if (!fio) record.fail_with(ExitCode::kError, with_console_tail("fio: " + fio.error().message, session.vm()));
   record.time("fio", seconds_since(fio_start));
-  (void)write_file_atomically(dir / "fio.json", fio.value().json_output);
-  for (const auto& [name, content] : fio.value().logs) (void)write_file_atomically(dir / name, content);
+  save_result_file(dir / "fio.json", fio.value().json_output);
+  for (const auto& [name, content] : fio.value().logs) save_result_file(dir / name, content);
   if (fio.value().exit_code != 0) {
     record.fail_with(ExitCode::kError, "fio exited with status " + std::to_string(fio.value().exit_code) + ": " +
                                            tail_lines(fio.value().stderr_text, 10));

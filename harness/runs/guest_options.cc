@@ -29,7 +29,9 @@ void check_kernel_spec(const std::string& spec) { value_or_throw(parse_kernel_sp
 
 std::filesystem::path create_out_dir(const GuestOptions& options, const std::string& command) {
   const auto wanted = options.out_dir.empty() ? default_run_directory(command) : options.out_dir;
-  return value_or_throw(create_run_directory(wanted), ExitCode::kUsage);
+  auto dir = value_or_throw(create_run_directory(wanted), ExitCode::kUsage);
+  value_or_throw(check_writable(dir));  // a full or read-only filesystem: the host's problem
+  return dir;
 }
 
 }  // namespace bh

@@ -35,7 +35,8 @@ BcacheSettings settings_from(const GuestOptions& options);
 void check_kernel_spec(const std::string& spec);
 
 /// The output directory for `command`: options.out_dir, else runs/<command>-<time>, created
-/// (HarnessError, usage, when it cannot be).
+/// (HarnessError, usage, when it cannot be or already holds files; HarnessError, error,
+/// when nothing can be written there).
 std::filesystem::path create_out_dir(const GuestOptions& options, const std::string& command);
 
 }  // namespace bh

@@ -92,7 +92,7 @@ class PerfRun {
     counters_[name] = to_json(counters_before_, after, delta);
     counters_before_ = after.values;
     // Saved after every phase, so a run that stops later keeps the phases it completed.
-    (void)write_json(context_.run_dir, "bcache-counters.json", counters_);
+    or_error(write_json(context_.run_dir, "bcache-counters.json", counters_), "saving bcache-counters.json");
   }
 
   const RunContext& context_;

@@ -59,7 +59,7 @@ class RaceRun {
     auto map = analysis::block_map_json(classification, region.fill_offset());
     map["write_offset"] = region.write_offset;
     map["write_size"] = region.write_size;
-    (void)write_json(context_.run_dir, "block-map.json", map);
+    or_error(write_json(context_.run_dir, "block-map.json", map), "saving block-map.json");
     if (classification.newer_blocks > 0) {
       stop(Status::kError,
            std::to_string(classification.newer_blocks) +

@@ -219,9 +219,10 @@ GuestFioResult RunSteps::run_fio(const fs::path& job, unsigned generation, const
   auto environment = job_environment(context_.scenario, context_.seed, generation);
   for (const auto& [key, value] : extra_env) environment[key] = value;
   auto fio = or_error(session_->agent().fio(text, {}, environment, timeout, options), name + " job");
-  (void)write_file_atomically(output_dir_ / (name + ".fio.json"), fio.json_output);
+  or_error(write_file_atomically(output_dir_ / (name + ".fio.json"), fio.json_output), "saving " + name + ".fio.json");
   for (const auto& [log_name, content] : fio.logs) {
-    if (fs::path(log_name).filename() == log_name) (void)write_file_atomically(output_dir_ / log_name, content);
+    if (fs::path(log_name).filename() == log_name)
+      or_error(write_file_atomically(output_dir_ / log_name, content), "saving " + log_name);
   }
   if (fio.timed_out) stop(Status::kError, name + " job timed out");
   return fio;
@@ -239,7 +240,7 @@ nlohmann::json RunSteps::memory_sample() {
 void RunSteps::save_memory(const std::string& name, const nlohmann::json& baseline, const GuestFioResult& fio) {
   const nlohmann::json file = {
       {"interval_ms", kMemorySampleIntervalMs}, {"baseline", baseline}, {"samples", fio.samples}};
-  (void)write_file_atomically(output_dir_ / (name + ".memory.json"), file.dump());
+  or_error(write_file_atomically(output_dir_ / (name + ".memory.json"), file.dump()), "saving " + name + ".memory.json");
 }
 
 analysis::FioReport RunSteps::finished_report(const GuestFioResult& fio, const std::string& name) {

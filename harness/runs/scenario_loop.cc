@@ -10,6 +10,7 @@
 #include "harness/runs/race_run.h"
 #include "harness/vm/doctor.h"
 #include "util/files.h"
+#include "util/interrupt.h"
 #include "util/process_runner.h"
 
 namespace bh {
@@ -80,6 +81,30 @@ RunOnce guest_run_once(const RunOptions& options, const RunEvents& events) {
   };
 }
 
+void run_interruptible(std::vector<RunResult>& runs, std::uint64_t seed, const fs::path& run_dir,
+                       const fs::path& out_dir, const std::function<RunResult()>& run,
+                       const std::function<void()>& save_partial) {
+  try {
+    runs.push_back(run());
+  } catch (const Interrupted&) {
+    RunResult interrupted;
+    interrupted.seed = seed;
+    interrupted.status = Status::kError;
+    interrupted.reason = "interrupted (Ctrl-C or SIGTERM)";
+    interrupted.errors = {interrupted.reason};
+    interrupted.facts.run_dir = run_dir.string();
+    runs.push_back(std::move(interrupted));
+    std::string saved = "partial results in " + out_dir.string();
+    try {
+      save_partial();
+    } catch (const HarnessError& error) {
+      saved = std::string("the partial results could not be saved: ") + error.what();
+    }
+    throw Interrupted("interrupted; " + saved + "; the interrupted run's files, disk images included, are in " +
+                      run_dir.string());
+  }
+}
+
 ScenarioResult run_repeats(const Scenario& scenario, int repeat, const PreparedGuest& guest, RunSummary& summary,
                            const fs::path& out_dir, const RunEvents& events, ProgressPosition position,
                            const RunOnce& run_once) {
@@ -90,14 +115,18 @@ ScenarioResult run_repeats(const Scenario& scenario, int repeat, const PreparedG
     position.runs = repeat;
     position.phase = "seed " + std::to_string(seed);
     std::string used_accel;
-    result.runs.push_back(
-        run_once(scenario, guest, seed, out_dir / scenario.full_name() / run_dir_name(i, seed), position, used_accel));
+    const auto run_dir = out_dir / scenario.full_name() / run_dir_name(i, seed);
+    const auto save_partial = [&] {
+      auto partial = summary;
+      partial.scenarios.push_back(result);
+      save_result_json(out_dir, "summary.json", to_json(partial));
+    };
+    run_interruptible(
+        result.runs, seed, run_dir, out_dir,
+        [&] { return run_once(scenario, guest, seed, run_dir, position, used_accel); }, save_partial);
     if (!used_accel.empty()) summary.accel = used_accel;
-    const auto& run = result.runs.back();
-    events.say(format_position(position) + ": " + run_line(run));
-    auto partial = summary;
-    partial.scenarios.push_back(result);
-    (void)write_json(out_dir, "summary.json", to_json(partial));
+    events.say(format_position(position) + ": " + run_line(result.runs.back()));
+    save_partial();
   }
   return result;
 }
@@ -134,7 +163,7 @@ RunOutcome run_scenarios(const RunOptions& options, const RunEvents& events, con
   events.say("preparing kernel " + options.guest.kernel_spec + " and guest image");
   auto guest = prepare(options.guest.kernel_spec);
   if (!guest) {
-    (void)write_json(outcome.out_dir, "summary.json", to_json(summary));
+    save_result_json(outcome.out_dir, "summary.json", to_json(summary));
     throw HarnessError(ExitCode::kError,
                        guest.error().message + "\n(partial results in " + outcome.out_dir.string() + ")");
   }
@@ -145,11 +174,11 @@ RunOutcome run_scenarios(const RunOptions& options, const RunEvents& events, con
     const ProgressPosition position{i + 1, scenarios.size(), scenarios[i].full_name(), 0, repeat, ""};
     summary.scenarios.push_back(
         run_repeats(scenarios[i], repeat, guest.value(), summary, outcome.out_dir, events, position, run_once));
-    (void)write_json(outcome.out_dir, "summary.json", to_json(summary));
+    save_result_json(outcome.out_dir, "summary.json", to_json(summary));
   }
   events.finish();
   outcome.summary_text = render_human_summary(summary, outcome.out_dir.string());
-  (void)write_file_atomically(outcome.out_dir / "summary.txt", outcome.summary_text);
+  save_result_file(outcome.out_dir / "summary.txt", outcome.summary_text);
   outcome.reports = write_run_reports(outcome.out_dir);
   // Missing reports never hide a FAIL, but a PASS without its reports is a harness error.
   const bool reported = outcome.reports.has_value();

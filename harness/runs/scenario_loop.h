@@ -53,6 +53,14 @@ using RunOnce =
 /// by the scenario's kind, its phases shown on `events`.
 RunOnce guest_run_once(const RunOptions& options, const RunEvents& events);
 
+/// Runs one seed's run (`run`, into run_dir) and adds its result to `runs`. On Ctrl-C the
+/// run is added as an ERROR "interrupted", `save_partial` saves the summary with every run so
+/// far, and Interrupted is rethrown saying where the partial results (out_dir) and the
+/// interrupted run's files, disk images included, are kept.
+void run_interruptible(std::vector<RunResult>& runs, std::uint64_t seed, const std::filesystem::path& run_dir,
+                       const std::filesystem::path& out_dir, const std::function<RunResult()>& run,
+                       const std::function<void()>& save_partial);
+
 /// Runs `scenario` `repeat` times on `guest` with seeds summary.seed, summary.seed + 1, ...
 /// in out_dir/SCENARIO/run-N-seed-S, reporting each verdict on `events` and saving
 /// summary.json (the runs so far included) after each run; `position` says which scenario

@@ -7,6 +7,7 @@
 
 #include "harness/exit/harness_error.h"
 #include "util/files.h"
+#include "util/interrupt.h"
 #include "util/temp_dir.h"
 
 namespace bh {
@@ -78,6 +79,36 @@ TEST(RunRepeats, ConsecutiveSeedsInTheirOwnDirectoriesWithTheSummarySavedAfterEa
   EXPECT_THAT(events.lines,
               ElementsAre("[1/1 race-a run 1/3] seed 40: PASS", "[1/1 race-a run 2/3] seed 41: FAIL (3 stale_blocks)",
                           "[1/1 race-a run 3/3] seed 42: PASS"));
+}
+
+TEST(RunRepeats, CtrlCKeepsTheFinishedRunsAndRecordsTheInterruptedOneSayingWhereItsFilesAre) {
+  TempDir out("scenario-loop-test");
+  RunSummary summary;
+  summary.seed = 7;
+  const RunOnce fake = [&](const Scenario&, const PreparedGuest&, std::uint64_t seed, const std::filesystem::path&,
+                           ProgressPosition, std::string&) {
+    if (seed == 8) throw Interrupted();
+    RunResult result;
+    result.seed = seed;
+    result.status = Status::kFail;
+    return result;
+  };
+  RecordedEvents events;
+  try {
+    (void)run_repeats(scenario_named("race-a"), 3, PreparedGuest{}, summary, out.path(), events,
+                      {1, 1, "race-a", 0, 3, ""}, fake);
+    FAIL() << "the interrupt was swallowed";
+  } catch (const Interrupted& interrupted) {
+    EXPECT_THAT(interrupted.what(), HasSubstr("partial results in " + out.path().string()));
+    EXPECT_THAT(interrupted.what(), HasSubstr((out.path() / "race-a/run-2-seed-8").string()));
+  }
+  const auto saved = nlohmann::json::parse(read_file(out.path() / "summary.json").value());
+  const auto& runs = saved["scenarios"][0]["runs"];
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0]["status"], "FAIL");
+  EXPECT_EQ(runs[1]["status"], "ERROR");
+  EXPECT_EQ(runs[1]["seed"], 8);
+  EXPECT_THAT(runs[1]["reason"].get<std::string>(), HasSubstr("interrupted"));
 }
 
 TEST(RunScenarios, BadOptionsAreUsageErrorsBeforeAnythingRuns) {
