@@ -1,6 +1,7 @@
 #include "util/files.h"
 
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -71,6 +72,12 @@ Expected<void> write_file_atomically(const std::filesystem::path& path, std::str
   }
   sync_directory(path.parent_path());
   return outcome::success();
+}
+
+Expected<std::uint64_t> free_bytes(const std::filesystem::path& path) {
+  struct statvfs stats {};
+  if (::statvfs(path.c_str(), &stats) != 0) return errno_failure("cannot read the free space of", path.string());
+  return static_cast<std::uint64_t>(stats.f_bavail) * stats.f_frsize;
 }
 
 std::filesystem::path cache_root() {

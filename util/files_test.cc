@@ -79,5 +79,15 @@ TEST(WriteFileAtomically, ADirectoryThatCannotExistIsAnErrorNamingThePath) {
   EXPECT_THAT(written.error().message, HasSubstr(std::strerror(ENOTDIR)));
 }
 
+TEST(FreeBytes, ATemporaryDirectoryHasSomeAndAMissingPathIsAnError) {
+  TempDir dir("bh-files");
+  auto free = free_bytes(dir.path());
+  ASSERT_TRUE(free) << free.error().message;
+  EXPECT_GT(free.value(), 0u);
+  auto missing = free_bytes(dir.path() / "absent");
+  ASSERT_FALSE(missing);
+  EXPECT_THAT(missing.error().message, HasSubstr("absent"));
+}
+
 }  // namespace
 }  // namespace bh

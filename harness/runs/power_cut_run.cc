@@ -161,7 +161,8 @@ class PowerCutCycle {
     }
     steps_.end_guest();
     std::error_code ignored;
-    fs::remove(context_.run_dir / "before" / "ctl.sock", ignored);  // QEMU had no chance to remove it
+    for (const char* socket : {"ctl.sock", "qmp.sock"})
+      fs::remove(context_.run_dir / "before" / socket, ignored);  // QEMU had no chance to remove them
   }
 
   void verify(PowerCutResult& cut) {

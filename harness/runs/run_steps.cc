@@ -191,7 +191,23 @@ std::uint64_t RunSteps::backing_bytes() {
   return *sectors * 512 + bcache_.data_offset_bytes;
 }
 
+std::uint64_t bytes_a_run_writes(const Region& region) {
+  constexpr std::uint64_t kMetadataAndResults = 64ull << 20;  // bcache's journal and btree, traces, logs
+  return 2 * region.fill_size() + region.write_size + kMetadataAndResults;
+}
+
+void check_space_for_run(const fs::path& dir, const Region& region) {
+  const auto free = or_error(free_bytes(dir), "checking free space");
+  const auto needed = bytes_a_run_writes(region);
+  if (free < needed) {
+    stop(Status::kError, "no space left on device for the run: " + dir.string() + " has " + std::to_string(free >> 20) +
+                             " MiB free, the run writes about " + std::to_string(needed >> 20) +
+                             " MiB (disk images and results)");
+  }
+}
+
 const std::vector<VirtioDisk>& RunSteps::create_disks(const fs::path& dir) {
+  check_space_for_run(dir, context_.scenario.region);
   disks_ = std::make_unique<RunDisks>(or_error(RunDisks::create(context_.scenario.settings, dir), "disks"));
   facts_.disks = disks_->facts();
   return disks_->disks();
@@ -240,7 +256,8 @@ nlohmann::json RunSteps::memory_sample() {
 void RunSteps::save_memory(const std::string& name, const nlohmann::json& baseline, const GuestFioResult& fio) {
   const nlohmann::json file = {
       {"interval_ms", kMemorySampleIntervalMs}, {"baseline", baseline}, {"samples", fio.samples}};
-  or_error(write_file_atomically(output_dir_ / (name + ".memory.json"), file.dump()), "saving " + name + ".memory.json");
+  or_error(write_file_atomically(output_dir_ / (name + ".memory.json"), file.dump()),
+           "saving " + name + ".memory.json");
 }
 
 analysis::FioReport RunSteps::finished_report(const GuestFioResult& fio, const std::string& name) {

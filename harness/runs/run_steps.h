@@ -94,8 +94,9 @@ class RunSteps {
   /// while no bcache code runs; with MemoryTracing::kRecord the memory trace starts first
   /// too, and every phase after provisioning is marked in it.
   void provision();
-  /// The run's disks in `dir` (RunDisks::create; a refusal stops the run as an ERROR), held
-  /// until the next call or the end of these steps; facts' "disks" records them.
+  /// The run's disks in `dir` (check_space_for_run first; RunDisks::create; a refusal stops
+  /// the run as an ERROR), held until the next call or the end of these steps; facts'
+  /// "disks" records them.
   const std::vector<VirtioDisk>& create_disks(const std::filesystem::path& dir);
   /// The disks create_disks made (none before).
   const RunDisks* disks() const { return disks_.get(); }
@@ -191,6 +192,14 @@ struct NamedCount {
 
 /// "N name; M name" for each count above 0, in order; "" when none is.
 std::string nonzero_counts(std::initializer_list<NamedCount> counts);
+
+/// About how many bytes a run with `region` writes into its directory: the fill and its copy
+/// in the cache, the race's writes, bcache's metadata and the results.
+std::uint64_t bytes_a_run_writes(const Region& region);
+
+/// RunStop ERROR "no space left on device ..." when the filesystem of `dir` has less free
+/// space than bytes_a_run_writes(region): a run that would fill it stops before booting.
+void check_space_for_run(const std::filesystem::path& dir, const Region& region);
 
 /// Runs `body` (a run's steps). Afterwards the result's console_findings hold the kernel's
 /// findings on every console of run_dir (read_session_consoles), and its errors what was not

@@ -34,6 +34,21 @@ TEST(NonzeroCounts, NamesOnlyTheCountsAboveZeroInKeyOrder) {
   EXPECT_EQ(nonzero_counts({{"lost_writes", 0}}), "");
 }
 
+TEST(CheckSpaceForRun, ARunThatWouldFillTheFilesystemStopsAsAnErrorSayingSo) {
+  TempDir dir("run-steps-space");
+  Region region;
+  EXPECT_NO_THROW(check_space_for_run(dir.path(), region));
+  region.write_size = 1ull << 60;
+  try {
+    check_space_for_run(dir.path(), region);
+    FAIL() << "an exabyte fitted";
+  } catch (const RunStop& stopped) {
+    EXPECT_EQ(stopped.status, Status::kError);
+    EXPECT_NE(stopped.reason.find("no space left on device for the run: " + dir.path().string()), std::string::npos)
+        << stopped.reason;
+  }
+}
+
 TEST(RunUntilStopped, AConsoleTheEmulatorBrokeIsAnErrorOfQemuNotAKernelFinding) {
   TempDir dir("run-until-stopped-test");
   const auto stale_int3 =

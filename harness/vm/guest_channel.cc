@@ -36,7 +36,7 @@ long seconds(std::chrono::milliseconds duration) { return static_cast<long>(dura
 
 Expected<std::unique_ptr<SocketGuestChannel>> SocketGuestChannel::connect(const std::filesystem::path& socket,
                                                                           std::chrono::milliseconds timeout,
-                                                                          AliveCheck alive) {
+                                                                          GoneCheck gone) {
   if (socket.string().size() >= sizeof(sockaddr_un::sun_path)) {
     return fail("control socket path too long for a unix socket: " + socket.string() +
                 " (use a shorter --out directory)");
@@ -45,16 +45,16 @@ Expected<std::unique_ptr<SocketGuestChannel>> SocketGuestChannel::connect(const 
   while (Clock::now() < deadline) {
     throw_if_interrupted();
     if (const int fd = connect_unix(socket); fd >= 0) {
-      return std::unique_ptr<SocketGuestChannel>(new SocketGuestChannel(fd, std::move(alive)));
+      return std::unique_ptr<SocketGuestChannel>(new SocketGuestChannel(fd, std::move(gone)));
     }
-    if (!alive()) return fail("QEMU exited before opening the control socket " + socket.string());
+    if (auto why = gone()) return fail(*why + " before opening the control socket " + socket.string());
     std::this_thread::sleep_for(10ms);
   }
   return fail("QEMU did not open the control socket " + socket.string() + " within " +
               std::to_string(seconds(timeout)) + " s");
 }
 
-SocketGuestChannel::SocketGuestChannel(int fd, AliveCheck alive) : fd_(fd), alive_(std::move(alive)) {}
+SocketGuestChannel::SocketGuestChannel(int fd, GoneCheck gone) : fd_(fd), gone_(std::move(gone)) {}
 
 SocketGuestChannel::~SocketGuestChannel() { ::close(fd_); }
 
@@ -82,7 +82,7 @@ Expected<Json> SocketGuestChannel::receive(Clock::time_point deadline, std::stri
     const int ready = ::poll(&entry, 1, 100);
     if (ready < 0 && errno != EINTR) return fail(std::string("poll: ") + std::strerror(errno));
     if (ready <= 0) {
-      if (!alive_()) return fail("QEMU exited while waiting for " + std::string(waiting_for));
+      if (auto why = gone_()) return fail(*why + " while waiting for " + std::string(waiting_for));
       continue;
     }
     const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);

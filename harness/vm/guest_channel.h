@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "base/expected.h"
@@ -26,13 +28,14 @@ class GuestChannel {
 /// The control channel over QEMU's unix socket.
 class SocketGuestChannel : public GuestChannel {
  public:
-  /// True while the other end (QEMU) can still answer; checked while waiting.
-  using AliveCheck = std::function<bool()>;
+  /// Why the other end (QEMU) can no longer answer ("QEMU exited with status 1"), none while
+  /// it can; checked while waiting.
+  using GoneCheck = std::function<std::optional<std::string>()>;
 
   /// Connects to `socket` (QEMU creates it shortly after starting), retrying until
   /// `timeout`.
   static Expected<std::unique_ptr<SocketGuestChannel>> connect(const std::filesystem::path& socket,
-                                                               std::chrono::milliseconds timeout, AliveCheck alive);
+                                                               std::chrono::milliseconds timeout, GoneCheck gone);
   ~SocketGuestChannel() override;
 
   /// Waits for the agent to announce itself (ready event, or the answer to a hello sent on
@@ -45,13 +48,13 @@ class SocketGuestChannel : public GuestChannel {
   static constexpr std::chrono::milliseconds kMargin{10000};
 
  private:
-  SocketGuestChannel(int fd, AliveCheck alive);
+  SocketGuestChannel(int fd, GoneCheck gone);
   Expected<void> send(const protocol::Json& message);
   /// The next message, or an error at the deadline / when QEMU is gone.
   Expected<protocol::Json> receive(std::chrono::steady_clock::time_point deadline, std::string_view waiting_for);
 
   int fd_;
-  AliveCheck alive_;
+  GoneCheck gone_;
   protocol::LineBuffer lines_;
   long next_id_ = 1;
   long hello_id_ = 0;

@@ -29,6 +29,7 @@ Expected<void> GuestSession::start_vm(const BootTarget& target, const fs::path& 
   }
   std::error_code ignored;
   fs::remove(socket_path_, ignored);
+  fs::remove(socket_path_.parent_path() / "qmp.sock", ignored);
   VmConfig config;
   config.accel = accel;
   config.kernel_image = target.kernel_image;
@@ -39,6 +40,7 @@ Expected<void> GuestSession::start_vm(const BootTarget& target, const fs::path& 
   config.disks = target.disks;
   config.console_log = run_dir / "console.log";
   config.control_socket = socket_path_;
+  config.qmp_socket = socket_path_.parent_path() / "qmp.sock";
   config.console = options.console;
   vm_.reset();
   started_ = std::chrono::steady_clock::now();
@@ -52,7 +54,7 @@ Expected<void> GuestSession::start_vm(const BootTarget& target, const fs::path& 
 }
 
 Expected<void> GuestSession::connect_agent(const BootTarget& target, const BootOptions& options) {
-  auto channel = SocketGuestChannel::connect(socket_path_, 10s, [vm = vm_.get()] { return vm->running(); });
+  auto channel = SocketGuestChannel::connect(socket_path_, 10s, [vm = vm_.get()] { return vm->gone_reason(); });
   if (!channel) return fail(with_console_tail(channel.error().message, *vm_));
   channel_ = std::move(channel).value();
   auto ready = channel_->wait_until_ready(options.agent_timeout);

@@ -75,6 +75,9 @@ std::vector<std::string> qemu_argv(const VmConfig& config) {
        {accel_args(config.accel), console_args(config), control_channel_args(config), disk_args(config.disks)}) {
     argv.insert(argv.end(), part.begin(), part.end());
   }
+  if (!config.qmp_socket.empty()) {
+    append(argv, {"-qmp", "unix:" + qemu_option_value(config.qmp_socket.string()) + ",server=on,wait=off"});
+  }
   append(argv, {"-m", std::to_string(config.memory_mib), "-smp", std::to_string(config.cpus), "-kernel",
                 config.kernel_image.string(), "-initrd", config.initramfs.string(), "-append", kernel_cmdline(config)});
   return argv;

@@ -40,6 +40,7 @@ struct VmConfig {
   std::vector<VirtioDisk> disks;
   std::filesystem::path console_log;
   std::filesystem::path control_socket;  ///< unix socket QEMU listens on for the agent
+  std::filesystem::path qmp_socket;      ///< unix socket for QMP (qmp_client.h); none when empty
   ConsoleMode console = ConsoleMode::kLogFile;
 };
 

@@ -84,6 +84,28 @@ std::string VirtualMachine::exit_description() {
   return "exited with status " + std::to_string(WEXITSTATUS(status));
 }
 
+std::optional<std::string> VirtualMachine::gone_reason() {
+  if (!running()) return "QEMU " + exit_description();
+  return io_error_pause_now();
+}
+
+std::optional<std::string> VirtualMachine::io_error_pause_now() {
+  if (config_.qmp_socket.empty() || std::chrono::steady_clock::now() < next_qmp_check_) return std::nullopt;
+  next_qmp_check_ = std::chrono::steady_clock::now() + 1s;
+  if (!qmp_) {
+    auto client = QmpClient::connect(config_.qmp_socket, 500ms);
+    if (!client) return std::nullopt;  // asked again in a second; the agent's own deadline still holds
+    qmp_ = std::move(client).value();
+  }
+  auto status = qmp_->execute("query-status", 2s);
+  auto blocks = status ? qmp_->execute("query-block", 2s) : Expected<nlohmann::json>(status.error());
+  if (!blocks) {
+    qmp_.reset();
+    return std::nullopt;
+  }
+  return io_error_pause(status.value(), blocks.value());
+}
+
 bool VirtualMachine::exited_cleanly() {
   if (running()) return false;
   const int status = process_->child.native_exit_code();

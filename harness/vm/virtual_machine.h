@@ -5,11 +5,13 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "base/expected.h"
 #include "harness/vm/qemu_command.h"
+#include "harness/vm/qmp_client.h"
 
 namespace bh {
 
@@ -28,6 +30,10 @@ class VirtualMachine {
   bool running();
   /// "exited with status 0", "killed by signal 9", or "running".
   std::string exit_description();
+  /// Why the guest can no longer answer, none while it can: QEMU exited ("QEMU exited with
+  /// status 1"), or QEMU paused it after an I/O error on a disk image (io_error_pause; asked
+  /// over QMP at most once a second, when config().qmp_socket is set).
+  std::optional<std::string> gone_reason();
   /// True when QEMU exited with status 0 (a clean guest power-off).
   bool exited_cleanly();
   /// The last `lines` lines of the console log.
@@ -44,8 +50,13 @@ class VirtualMachine {
  private:
   struct Process;
   VirtualMachine(VmConfig config, std::unique_ptr<Process> process);
+  /// io_error_pause's answer, asked over QMP at most once a second.
+  std::optional<std::string> io_error_pause_now();
+
   VmConfig config_;
   std::unique_ptr<Process> process_;
+  std::unique_ptr<QmpClient> qmp_;
+  std::chrono::steady_clock::time_point next_qmp_check_{};
 };
 
 }  // namespace bh

@@ -1,0 +1,324 @@
+// Fault injection (ctest label `vm`): each fault gets the status that names who is to blame
+// (FAIL only for the kernel, ERROR for the harness, QEMU or the host), a message that says
+// what happened, its partial results kept, and no QEMU process left behind.
+//
+// Faults inside the guest are injected by a test-only scenario: race-seq-bypass whose race
+// job also runs one shell command through fio's exec engine a few seconds into the race.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+
+#include <boost/process.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/vm_test_support.h"
+#include "util/files.h"
+
+namespace bh::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+namespace bp = boost::process;
+
+std::string source(const std::string& relative) { return std::string(BH_SOURCE_DIR) + "/" + relative; }
+
+/// Writes a copy of race-seq-bypass into `dir` as NAME.toml whose race job also runs
+/// `shell_command` in the guest (fio's exec engine splits its arguments on spaces only, so
+/// the command's words are separated by tabs, which the shell splits on). Returns its path.
+fs::path fault_scenario(const fs::path& dir, const std::string& name, const std::string& shell_command,
+                        int race_timeout_s = 300) {
+  auto toml = read_file(source("jobs/race-seq-bypass.toml")).value();
+  auto replace = [&](const std::string& from, const std::string& to) {
+    const auto at = toml.find(from);
+    if (at != std::string::npos) toml.replace(at, from.size(), to);
+  };
+  replace("race_timeout_s = 300", "race_timeout_s = " + std::to_string(race_timeout_s));
+  replace("fill_job = \"fill.fio\"", "fill_job = \"" + source("jobs/fill.fio") + "\"");
+  replace("race_job = \"race.fio\"", "race_job = \"" + name + ".fio\"");
+  std::string command = shell_command;
+  std::replace(command.begin(), command.end(), ' ', '\t');
+  const std::string job = read_file(source("jobs/race.fio")).value() +
+                          "\n[fault]\nioengine=exec\nprogram=/bin/sh\narguments=-c " + command +
+                          "\ntime_based=1\nruntime=120\n";
+  std::ofstream(dir / (name + ".fio")) << job;
+  std::ofstream(dir / (name + ".toml")) << toml;
+  return dir / (name + ".toml");
+}
+
+/// The CLI in the background with its output in files, watched as a user would.
+class WatchedCli {
+ public:
+  explicit WatchedCli(const std::vector<std::string>& args,
+                      const bp::environment& env = boost::this_process::environment())
+      : child_(BH_CLI_PATH, bp::args(args), env, bp::std_out > (dir_.path() / "out.txt").string(),
+               bp::std_err > (dir_.path() / "err.txt").string()) {}
+
+  /// stdout and stderr so far.
+  std::string output() const {
+    std::string text;
+    for (const char* name : {"out.txt", "err.txt"}) {
+      if (auto part = read_file(dir_.path() / name)) text += part.value();
+    }
+    return text;
+  }
+  /// Waits until the output holds `needle`; false at the deadline or when the CLI ended.
+  bool wait_for_output(const std::string& needle, std::chrono::seconds deadline = 300s) {
+    const auto until = Clock::now() + deadline;
+    while (Clock::now() < until) {
+      if (output().find(needle) != std::string::npos) return true;
+      if (!child_.running()) return output().find(needle) != std::string::npos;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+  /// Waits for the exit; its code, or -1 after `deadline` (the CLI is then killed).
+  int wait_for_exit(std::chrono::seconds deadline) {
+    std::error_code error;
+    if (!child_.wait_for(deadline, error)) {
+      child_.terminate(error);
+      return -1;
+    }
+    return child_.exit_code();
+  }
+  int pid() { return child_.id(); }
+
+ private:
+  TempDir dir_{"bh-fault-cli"};
+  bp::child child_;
+};
+
+std::vector<std::string> race_args(const fs::path& out, const std::string& scenario) {
+  return {"run", "--accel", "tcg", "--out", out.string(), "--scenario", scenario, "--seed", "1"};
+}
+
+/// The one run of summary.json in `out`.
+Json only_run(const fs::path& out) {
+  const auto text = read_file(out / "summary.json");
+  if (!text) return Json::object();
+  const auto summary = Json::parse(text.value(), nullptr, false);
+  if (summary.is_discarded() || summary["scenarios"].empty() || summary["scenarios"][0]["runs"].empty())
+    return Json::object();
+  return summary["scenarios"][0]["runs"][0];
+}
+
+/// Every QEMU process the runs under `out` started has exited.
+void expect_no_qemu_left(const fs::path& out) {
+  std::this_thread::sleep_for(300ms);
+  for (const auto& entry : fs::recursive_directory_iterator(out)) {
+    if (entry.path().filename() != "qemu.pid") continue;
+    const int pid = recorded_qemu_pid(entry.path().parent_path());
+    EXPECT_FALSE(pid > 0 && process_alive(pid)) << "QEMU " << pid << " of " << entry.path() << " survived";
+  }
+}
+
+std::string errors_text(const Json& run) { return run.contains("errors") ? run["errors"].dump() : "(no errors)"; }
+
+class FaultInjection : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(prepared("debian:stock")) << "kernel preparation failed"; }
+  TempDir dir_{"bh-fault"};
+  fs::path out_ = dir_.path() / "out";
+};
+
+TEST_F(FaultInjection, QemuKilledFromOutsideMidRaceIsAnError) {
+  WatchedCli cli(race_args(out_, "race-seq-bypass"));
+  ASSERT_TRUE(cli.wait_for_output("] race")) << cli.output();
+  std::this_thread::sleep_for(2s);
+  const auto run_dir = out_ / "race-seq-bypass" / "run-1-seed-1";
+  const int qemu = recorded_qemu_pid(run_dir);
+  ASSERT_GT(qemu, 0);
+  ASSERT_EQ(::kill(qemu, SIGKILL), 0);
+  EXPECT_EQ(cli.wait_for_exit(60s), 3) << cli.output();
+  const auto run = only_run(out_);
+  EXPECT_EQ(run.value("status", ""), "ERROR") << run.dump();
+  EXPECT_THAT(run.value("reason", ""), HasSubstr("QEMU killed by signal 9"));
+  EXPECT_FALSE(run["errors"].empty());
+  EXPECT_TRUE(fs::exists(run_dir / "console.log")) << "the run's files are kept";
+  expect_no_qemu_left(out_);
+}
+
+TEST_F(FaultInjection, AGuestKernelPanicMidRaceIsTheKernelsFailWithTheHarnessErrorKept) {
+  const auto scenario = fault_scenario(dir_.path(), "fault-panic", "sleep 3 && echo c > /proc/sysrq-trigger");
+  WatchedCli cli(race_args(out_, scenario.string()));
+  EXPECT_EQ(cli.wait_for_exit(300s), 1) << cli.output();
+  const auto run = only_run(out_);
+  EXPECT_EQ(run.value("status", ""), "FAIL") << run.dump();
+  EXPECT_THAT(run.value("reason", ""), HasSubstr("Kernel panic"));
+  EXPECT_THAT(run.value("reason", ""), HasSubstr("sysrq triggered crash"));
+  ASSERT_FALSE(run["errors"].empty()) << "the harness lost its guest: that is recorded too";
+  EXPECT_THAT(errors_text(run), HasSubstr("QEMU exited"));
+  expect_no_qemu_left(out_);
+}
+
+TEST_F(FaultInjection, AGuestThatStopsAnsweringMidRaceIsAnErrorAtItsDeadline) {
+  // The agent is stopped (SIGSTOP): the guest runs on but never answers. A short
+  // race_timeout_s keeps the deadline (race_timeout_s + 120 s + 10 s) near.
+  const auto scenario = fault_scenario(dir_.path(), "fault-hang", "sleep 3 && pkill -STOP bh-agent", 5);
+  WatchedCli cli(race_args(out_, scenario.string()));
+  EXPECT_EQ(cli.wait_for_exit(420s), 3) << cli.output();
+  const auto run = only_run(out_);
+  EXPECT_EQ(run.value("status", ""), "ERROR") << run.dump();
+  EXPECT_THAT(run.value("reason", ""), HasSubstr("timed out waiting for the guest agent's answer to 'fio'"));
+  expect_no_qemu_left(out_);
+}
+
+TEST_F(FaultInjection, FioKilledInsideTheGuestIsAnError) {
+  const auto scenario = fault_scenario(dir_.path(), "fault-fio-killed", "sleep 3 && pkill -KILL fio");
+  WatchedCli cli(race_args(out_, scenario.string()));
+  EXPECT_EQ(cli.wait_for_exit(300s), 3) << cli.output();
+  const auto run = only_run(out_);
+  EXPECT_EQ(run.value("status", ""), "ERROR") << run.dump();
+  EXPECT_THAT(run.value("reason", ""), HasSubstr("race job: fio exited with status"));
+  EXPECT_TRUE(run["console_findings"].empty()) << run.dump();
+  expect_no_qemu_left(out_);
+}
+
+/// A tmpfs of `size` at `dir` while it lives (skips the test where mounting is not allowed).
+class Tmpfs {
+ public:
+  Tmpfs(const fs::path& dir, const std::string& options) : dir_(dir) {
+    fs::create_directories(dir);
+    mounted_ = ::mount("tmpfs", dir.c_str(), "tmpfs", 0, options.c_str()) == 0;
+  }
+  ~Tmpfs() {
+    if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+  }
+  bool mounted() const { return mounted_; }
+
+ private:
+  fs::path dir_;
+  bool mounted_ = false;
+};
+
+TEST_F(FaultInjection, OutOnAFullFilesystemStopsBeforeBootingWithExit3SayingTheDiskIsFull) {
+  Tmpfs small(dir_.path() / "small", "size=2m");
+  if (!small.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here";
+  const auto out = dir_.path() / "small" / "out";
+  const auto started = Clock::now();
+  const auto result = run_cli(race_args(out, "race-seq-bypass"), 120s);
+  EXPECT_LT(Clock::now() - started, 60s);
+  EXPECT_EQ(result.exit_code, 3) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("no space left on device"));
+  EXPECT_EQ(only_run(out).value("status", ""), "ERROR");
+  expect_no_qemu_left(out);
+}
+
+TEST_F(FaultInjection, AFilesystemThatFillsMidRunEndsWithin60sWithExit3SayingTheDiskIsFull) {
+  Tmpfs small(dir_.path() / "small", "size=400m");
+  if (!small.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here";
+  const auto out = dir_.path() / "small" / "out";
+  WatchedCli cli(race_args(out, "race-seq-bypass"));
+  ASSERT_TRUE(cli.wait_for_output("] fill")) << cli.output();
+  {
+    // Another writer takes all the space left: the guest's next writes to its images fail.
+    std::ofstream filler(dir_.path() / "small" / "filler", std::ios::binary);
+    const std::string chunk(1 << 20, 'x');
+    while (filler.write(chunk.data(), chunk.size())) {
+    }
+  }
+  const auto full = Clock::now();
+  const int code = cli.wait_for_exit(120s);
+  EXPECT_LT(Clock::now() - full, 60s);
+  EXPECT_EQ(code, 3) << cli.output();
+  EXPECT_THAT(cli.output(), HasSubstr("no space left on device")) << cli.output();
+  expect_no_qemu_left(out);
+}
+
+TEST_F(FaultInjection, AnUnwritableOutIsAnErrorBeforeAnythingRuns) {
+  Tmpfs readonly(dir_.path() / "ro", "size=1m");
+  if (!readonly.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here";
+  fs::create_directories(dir_.path() / "ro" / "out");
+  ASSERT_EQ(::mount(nullptr, (dir_.path() / "ro").c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr), 0);
+  const auto result = run_cli(race_args(dir_.path() / "ro" / "out", "race-seq-bypass"), 60s);
+  EXPECT_EQ(result.exit_code, 3) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("is not writable"));
+  EXPECT_THAT(result.output, HasSubstr("Read-only file system"));
+}
+
+TEST_F(FaultInjection, AnExistingNonEmptyOutIsAUsageErrorAndItsFilesAreUntouched) {
+  fs::create_directories(out_);
+  std::ofstream(out_ / "summary.json") << "{\"mine\": true}";
+  const auto result = run_cli(race_args(out_, "race-seq-bypass"), 60s);
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("already holds files"));
+  EXPECT_EQ(read_file(out_ / "summary.json").value(), "{\"mine\": true}");
+}
+
+/// Ctrl-C once the CLI's output holds `phase_line`: exit 130 within 5 s, the interrupted run
+/// recorded, its directory (and disk images, once made) kept, no QEMU left.
+void expect_ctrl_c_stops(const std::vector<std::string>& args, const fs::path& out, const std::string& phase_line,
+                         const bp::environment& env = boost::this_process::environment()) {
+  WatchedCli cli(args, env);
+  ASSERT_TRUE(cli.wait_for_output(phase_line)) << cli.output();
+  const auto pressed = Clock::now();
+  ASSERT_EQ(::kill(cli.pid(), SIGINT), 0);
+  const int code = cli.wait_for_exit(30s);
+  EXPECT_LT(Clock::now() - pressed, 5s) << "Ctrl-C at '" << phase_line << "' took too long";
+  EXPECT_EQ(code, 130) << cli.output();
+  EXPECT_THAT(cli.output(), HasSubstr("interrupted"));
+  EXPECT_TRUE(fs::exists(out / "summary.json")) << "partial results are kept";
+  expect_no_qemu_left(out);
+}
+
+TEST_F(FaultInjection, CtrlCInEachPhaseOfARunStopsWithin5sKeepingWhatItHas) {
+  for (const std::string phase : {"] boot", "] fill", "] race", "] verify"}) {
+    SCOPED_TRACE(phase);
+    const auto out = dir_.path() / ("ctrl-c-" + phase.substr(2));
+    expect_ctrl_c_stops(race_args(out, "race-seq-bypass"), out, phase);
+    const auto run = only_run(out);
+    EXPECT_EQ(run.value("status", ""), "ERROR");
+    EXPECT_THAT(run.value("reason", ""), HasSubstr("interrupted"));
+    if (phase != "] boot") EXPECT_TRUE(fs::exists(out / "race-seq-bypass" / "run-1-seed-1" / "backing.img"));
+  }
+}
+
+TEST_F(FaultInjection, CtrlCDuringAPowerCutsRebootStopsWithin5s) {
+  const auto out = dir_.path() / "ctrl-c-reboot";
+  auto args = race_args(out, "race-seq-bypass");
+  args.push_back("--power-cut-after-race");
+  expect_ctrl_c_stops(args, out, "reboot");
+}
+
+TEST_F(FaultInjection, CtrlCWhileTheReportsAreDrawnStopsWithin5s) {
+  // A gnuplot that takes its time, found first on PATH.
+  const auto bin = dir_.path() / "bin";
+  fs::create_directories(bin);
+  std::ofstream(bin / "gnuplot") << "#!/bin/sh\necho drawing >&2\nexec sleep 60\n";
+  fs::permissions(bin / "gnuplot", fs::perms::owner_all);
+  auto env = boost::this_process::environment();
+  env["PATH"] = bin.string() + ":" + env["PATH"].to_string();
+  const auto out = dir_.path() / "ctrl-c-report";
+  expect_ctrl_c_stops(race_args(out, "race-seq-bypass"), out, "drawing", env);
+}
+
+/// The stock kernel's cache entry copied into a cache of its own, its boot image cut in half.
+TEST_F(FaultInjection, ATruncatedKernelInTheCacheIsAnErrorNamingIt) {
+  const auto guest = prepared("debian:stock").value();
+  const auto cache = dir_.path() / "cache" / "bcache-harness";
+  const auto kernel_dir = guest.kernel.modules_dir.parent_path().parent_path().parent_path();
+  std::error_code error;
+  fs::create_directories(cache / "kernels", error);
+  fs::copy(kernel_dir, cache / "kernels" / kernel_dir.filename(), fs::copy_options::recursive, error);
+  ASSERT_FALSE(error) << error.message();
+  fs::copy(cache_root() / "images", cache / "images", fs::copy_options::recursive, error);
+  const auto broken = cache / "kernels" / kernel_dir.filename() / fs::relative(guest.boot_image(), kernel_dir);
+  ASSERT_TRUE(fs::exists(broken)) << broken;
+  fs::resize_file(broken, fs::file_size(broken) / 2);
+  auto env = boost::this_process::environment();
+  env["XDG_CACHE_HOME"] = (dir_.path() / "cache").string();
+  WatchedCli cli(race_args(out_, "race-seq-bypass"), env);
+  EXPECT_EQ(cli.wait_for_exit(600s), 3) << cli.output();
+  EXPECT_THAT(cli.output(), HasSubstr(broken.filename().string())) << cli.output();
+  expect_no_qemu_left(out_);
+}
+
+}  // namespace
+}  // namespace bh::testing
