@@ -261,6 +261,10 @@ void RunSteps::save_memory(const std::string& name, const nlohmann::json& baseli
 }
 
 analysis::FioReport RunSteps::finished_report(const GuestFioResult& fio, const std::string& name) {
+  if (fio.signal != 0) {
+    stop(Status::kError,
+         name + " job: fio was killed by signal " + std::to_string(fio.signal) + ": " + tail_lines(fio.stderr_text, 5));
+  }
   if (fio.exit_code != 0) {
     stop(Status::kError, name + " job: fio exited with status " + std::to_string(fio.exit_code) + ": " +
                              tail_lines(fio.stderr_text, 5));

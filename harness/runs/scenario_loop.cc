@@ -179,7 +179,12 @@ RunOutcome run_scenarios(const RunOptions& options, const RunEvents& events, con
   events.finish();
   outcome.summary_text = render_human_summary(summary, outcome.out_dir.string());
   save_result_file(outcome.out_dir / "summary.txt", outcome.summary_text);
-  outcome.reports = write_run_reports(outcome.out_dir);
+  try {
+    outcome.reports = write_run_reports(outcome.out_dir);
+  } catch (const Interrupted&) {
+    throw Interrupted("interrupted while drawing the reports; the results are complete in " + outcome.out_dir.string() +
+                      " (`bcache-harness report " + outcome.out_dir.string() + "` draws them)");
+  }
   // Missing reports never hide a FAIL, but a PASS without its reports is a harness error.
   const bool reported = outcome.reports.has_value();
   outcome.exit_code = exit_code_for(!reported && summary.status() != Status::kFail ? Status::kError : summary.status());

@@ -108,6 +108,7 @@ Expected<GuestFioResult> GuestAgent::fio(const std::string& job_text, const std:
                         r.value("samples", Json::array()),
                         r.value("detached", false),
                         r.value("cut", Json::object())};
+  result.signal = r.value("signal", 0);
   const Json logs = r.value("logs", Json::object());
   for (const auto& [name, content] : logs.items()) {
     if (content.is_string()) result.logs[name] = content.get<std::string>();

@@ -34,6 +34,7 @@ struct GuestFioResult {
   bool detached = false;
   /// With a cut armed: {after_ms, fired, trigger_at_s, verify_states {name: base64}}.
   protocol::Json cut = protocol::Json::object();
+  int signal = 0;  ///< the signal that killed fio, 0 when it exited
 };
 
 /// Extras of one fio run.

@@ -11,6 +11,7 @@
 
 #include "util/interrupt.h"
 #include "util/trace.h"
+#include "util/unix_socket.h"
 
 namespace bh {
 using namespace std::chrono_literals;
@@ -18,17 +19,6 @@ using protocol::Json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-int connect_unix(const std::filesystem::path& path) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) return fd;
-  ::close(fd);
-  return -1;
-}
 
 long seconds(std::chrono::milliseconds duration) { return static_cast<long>(duration.count() / 1000); }
 
@@ -44,7 +34,7 @@ Expected<std::unique_ptr<SocketGuestChannel>> SocketGuestChannel::connect(const 
   const auto deadline = Clock::now() + timeout;
   while (Clock::now() < deadline) {
     throw_if_interrupted();
-    if (const int fd = connect_unix(socket); fd >= 0) {
+    if (const int fd = connect_unix_socket(socket, SocketMode::kBlocking); fd >= 0) {
       return std::unique_ptr<SocketGuestChannel>(new SocketGuestChannel(fd, std::move(gone)));
     }
     if (auto why = gone()) return fail(*why + " before opening the control socket " + socket.string());
@@ -70,6 +60,17 @@ Expected<void> SocketGuestChannel::send(const Json& message) {
   return outcome::success();
 }
 
+std::string SocketGuestChannel::closed_reason() {
+  // QEMU closes the channel as it dies; give it a moment to be reaped, so the reason names
+  // how it ended rather than only that the channel closed.
+  const auto until = Clock::now() + 2s;
+  while (Clock::now() < until) {
+    if (auto why = gone_()) return "the control channel closed: " + *why;
+    std::this_thread::sleep_for(20ms);
+  }
+  return "control channel closed";
+}
+
 Expected<Json> SocketGuestChannel::receive(Clock::time_point deadline, std::string_view waiting_for) {
   char buffer[65536];
   while (true) {
@@ -86,7 +87,7 @@ Expected<Json> SocketGuestChannel::receive(Clock::time_point deadline, std::stri
       continue;
     }
     const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-    if (n == 0) return fail("control channel closed while waiting for " + std::string(waiting_for));
+    if (n == 0) return fail(closed_reason() + " while waiting for " + std::string(waiting_for));
     if (n > 0) lines_.feed(std::string_view(buffer, static_cast<std::size_t>(n)));
   }
 }

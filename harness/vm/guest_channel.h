@@ -50,6 +50,8 @@ class SocketGuestChannel : public GuestChannel {
  private:
   SocketGuestChannel(int fd, GoneCheck gone);
   Expected<void> send(const protocol::Json& message);
+  /// Why the channel closed: QEMU's end (gone_), once it shows within 2 s.
+  std::string closed_reason();
   /// The next message, or an error at the deadline / when QEMU is gone.
   Expected<protocol::Json> receive(std::chrono::steady_clock::time_point deadline, std::string_view waiting_for);
 

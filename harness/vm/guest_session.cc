@@ -2,6 +2,10 @@
 
 #include <fstream>
 
+#include "base/strings.h"
+#include "util/files.h"
+#include "util/process_runner.h"
+
 namespace bh {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -44,7 +48,8 @@ Expected<void> GuestSession::start_vm(const BootTarget& target, const fs::path& 
   config.console = options.console;
   vm_.reset();
   started_ = std::chrono::steady_clock::now();
-  auto vm = VirtualMachine::start(config, run_dir / "qemu.log");
+  qemu_log_ = run_dir / "qemu.log";
+  auto vm = VirtualMachine::start(config, qemu_log_);
   if (!vm) return vm.error();
   vm_ = std::move(vm).value();
   report_.accel = accel;
@@ -55,7 +60,7 @@ Expected<void> GuestSession::start_vm(const BootTarget& target, const fs::path& 
 
 Expected<void> GuestSession::connect_agent(const BootTarget& target, const BootOptions& options) {
   auto channel = SocketGuestChannel::connect(socket_path_, 10s, [vm = vm_.get()] { return vm->gone_reason(); });
-  if (!channel) return fail(with_console_tail(channel.error().message, *vm_));
+  if (!channel) return fail(with_console_tail(channel.error().message + qemu_said(), *vm_));
   channel_ = std::move(channel).value();
   auto ready = channel_->wait_until_ready(options.agent_timeout);
   if (!ready) {
@@ -70,6 +75,13 @@ Expected<void> GuestSession::connect_agent(const BootTarget& target, const BootO
                 target.expected_release + "'");
   }
   return outcome::success();
+}
+
+std::string GuestSession::qemu_said() const {
+  auto text = read_file(qemu_log_);
+  if (!text || trim(text.value()).empty()) return "";
+  return "; QEMU, booting " + vm_->config().kernel_image.string() +
+         ", said: " + std::string(trim(tail_lines(text.value(), 5)));
 }
 
 Expected<std::unique_ptr<GuestSession>> GuestSession::boot(const BootTarget& target, const fs::path& run_dir,

@@ -67,9 +67,12 @@ class GuestSession {
   Expected<void> start_vm(const BootTarget& target, const std::filesystem::path& run_dir, const BootOptions& options,
                           Accel accel);
   Expected<void> connect_agent(const BootTarget& target, const BootOptions& options);
+  /// "; QEMU said: <the last lines of qemu.log>", or "" when it said nothing.
+  std::string qemu_said() const;
 
   std::optional<TempDir> socket_dir_;
   std::filesystem::path socket_path_;
+  std::filesystem::path qemu_log_;  ///< QEMU's own messages (why it refused to start)
   std::unique_ptr<VirtualMachine> vm_;
   std::unique_ptr<SocketGuestChannel> channel_;
   std::unique_ptr<GuestAgent> agent_;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "util/interrupt.h"
+#include "util/unix_socket.h"
 
 namespace bh {
 using Json = nlohmann::json;
@@ -17,22 +18,6 @@ using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// A connected unix stream socket, or -1 (errno set).
-int connect_unix(const std::filesystem::path& path) {
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  if (path.string().size() >= sizeof address.sun_path) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
-  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) return fd;
-  ::close(fd);
-  return -1;
-}
 
 /// The string at `key` of a JSON object, or "".
 std::string text(const Json& object, const char* key) {
@@ -56,7 +41,7 @@ Expected<std::unique_ptr<QmpClient>> QmpClient::connect(const std::filesystem::p
                                                         std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   int fd = -1;
-  while ((fd = connect_unix(socket)) < 0) {
+  while ((fd = connect_unix_socket(socket, SocketMode::kNonBlocking)) < 0) {
     if (Clock::now() >= deadline)
       return fail("QMP: cannot connect to " + socket.string() + ": " + std::strerror(errno));
     throw_if_interrupted();
@@ -96,7 +81,7 @@ Expected<Json> QmpClient::next_message(Clock::time_point deadline, std::string_v
     if (ready <= 0) continue;
     const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
     if (n == 0) return fail("QMP: QEMU closed the socket while waiting for " + std::string(waiting_for));
-    if (n < 0 && errno != EINTR) return fail(std::string("QMP: recv: ") + std::strerror(errno));
+    if (n < 0 && errno != EINTR && errno != EAGAIN) return fail(std::string("QMP: recv: ") + std::strerror(errno));
     if (n > 0) pending_.append(buffer, static_cast<std::size_t>(n));
   }
 }

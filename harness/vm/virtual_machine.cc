@@ -97,8 +97,8 @@ std::optional<std::string> VirtualMachine::io_error_pause_now() {
     if (!client) return std::nullopt;  // asked again in a second; the agent's own deadline still holds
     qmp_ = std::move(client).value();
   }
-  auto status = qmp_->execute("query-status", 2s);
-  auto blocks = status ? qmp_->execute("query-block", 2s) : Expected<nlohmann::json>(status.error());
+  auto status = qmp_->execute("query-status", 1s);
+  auto blocks = status ? qmp_->execute("query-block", 1s) : Expected<nlohmann::json>(status.error());
   if (!blocks) {
     qmp_.reset();
     return std::nullopt;
