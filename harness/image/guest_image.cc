@@ -35,7 +35,9 @@ Json describe(const GuestImage& image, const GuestImagePlan& plan) {
           {"tools", tools}};
 }
 
-/// The cached image for `hash`, if its .cpio and a readable .json are both there.
+/// The cached image for `hash`, if its .cpio and a readable .json are both there and the
+/// .cpio has the size the .json recorded (a truncated or damaged image is built again: a
+/// broken initramfs would make the guest kernel panic, which is no finding about it).
 std::optional<GuestImage> find_cached(const fs::path& images_dir, const std::string& hash) {
   const auto cpio = images_dir / (hash + ".cpio");
   auto text = read_file(images_dir / (hash + ".json"));
@@ -44,6 +46,9 @@ std::optional<GuestImage> find_cached(const fs::path& images_dir, const std::str
   if (!text || error) return std::nullopt;
   const auto meta = Json::parse(text.value(), nullptr, /*allow_exceptions=*/false);
   if (!meta.is_object() || meta.value("format", "") != kGuestImageFormat) return std::nullopt;
+  const auto recorded = meta.find("size_bytes");
+  if (recorded == meta.end() || !recorded->is_number_unsigned() || recorded->get<std::uint64_t>() != size)
+    return std::nullopt;
   GuestImage image{cpio, hash, size, 0, true, {}, meta.value("release", "")};
   if (const auto modules = meta.find("modules"); modules != meta.end() && modules->is_array()) {
     for (const auto& name : *modules) {

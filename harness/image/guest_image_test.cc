@@ -92,6 +92,19 @@ TEST(GuestImageTest, ImageWithoutMetadataIsRebuilt) {
   EXPECT_EQ(runner.count("cpio"), 2u);
 }
 
+TEST(GuestImageTest, ATruncatedCachedImageIsRebuilt) {
+  testing::FakeHost host;
+  TempDir cache("bh-cache-test");
+  testing::FakeProcessRunner runner(testing::fake_host_response);
+  auto first = build_or_reuse_guest_image(runner, host.inputs(), cache.path());
+  ASSERT_TRUE(first);
+  fs::resize_file(first.value().path, first.value().size_bytes / 2);
+  auto second = build_or_reuse_guest_image(runner, host.inputs(), cache.path());
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_FALSE(second.value().reused) << "a broken initramfs would panic the guest kernel: no finding about it";
+  EXPECT_EQ(runner.count("cpio"), 2u);
+}
+
 TEST(GuestImageTest, FailedBuildLeavesNothingInTheCache) {
   testing::FakeHost host;
   TempDir cache("bh-cache-test");
