@@ -86,6 +86,10 @@ std::string run_line(const RunResult& run) {
     }
   }
   if (!run.reason.empty()) line += " (" + run.reason + ")";
+  if (run.status == Status::kFail && !run.errors.empty() && run.reason.find(run.errors.front()) == std::string::npos) {
+    line += "; and " + std::to_string(run.errors.size()) + " harness error" + (run.errors.size() > 1 ? "s" : "") +
+            ": " + run.errors.front();
+  }
   return line;
 }
 

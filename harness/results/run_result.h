@@ -139,7 +139,8 @@ void settle_errors(Status& status, std::string& reason, std::vector<std::string>
 void add_error(std::vector<std::string>& errors, const std::string& error);
 
 /// One line for people: "PASS stale 0 of 4096; 412 race windows, all closed", or with the
-/// stale inserts that were not closed, then the reason in parentheses when there is one.
+/// stale inserts that were not closed, then the reason in parentheses when there is one,
+/// and for a FAIL with harness errors "; and N harness errors: <the first>".
 std::string run_line(const RunResult& run);
 
 /// The cut as its summary.json object.

@@ -95,6 +95,7 @@ TEST(SummaryJson, ErrorsAreListedBesideAFail) {
   EXPECT_EQ(json["status"], "FAIL");
   EXPECT_EQ(json["errors"], nlohmann::json::array({"verify: timed out"}));
   EXPECT_EQ(to_json(run_with(Status::kPass, 0, 1))["errors"], nlohmann::json::array());
+  EXPECT_NE(run_line(run).find("; and 1 harness error: verify: timed out"), std::string::npos) << run_line(run);
 }
 
 TEST(HumanSummary, OneLinePerScenarioWithStatusAndStaleCounts) {
