@@ -30,9 +30,10 @@ class SocketGuestChannel : public GuestChannel {
   using AliveCheck = std::function<bool()>;
 
   /// Connects to `socket` (QEMU creates it shortly after starting), retrying until
-  /// `timeout`.
+  /// `timeout`. A message longer than `max_line_bytes` is an error (see kMaxLineBytes).
   static Expected<std::unique_ptr<SocketGuestChannel>> connect(const std::filesystem::path& socket,
-                                                               std::chrono::milliseconds timeout, AliveCheck alive);
+                                                               std::chrono::milliseconds timeout, AliveCheck alive,
+                                                               std::size_t max_line_bytes = protocol::kMaxLineBytes);
   ~SocketGuestChannel() override;
 
   /// Waits for the agent to announce itself (ready event, or the answer to a hello sent on
@@ -45,9 +46,10 @@ class SocketGuestChannel : public GuestChannel {
   static constexpr std::chrono::milliseconds kMargin{10000};
 
  private:
-  SocketGuestChannel(int fd, AliveCheck alive);
+  SocketGuestChannel(int fd, AliveCheck alive, std::size_t max_line_bytes);
   Expected<void> send(const protocol::Json& message);
-  /// The next message, or an error at the deadline / when QEMU is gone.
+  /// The next message, or an error at the deadline / when QEMU is gone / when what came is
+  /// not a protocol message.
   Expected<protocol::Json> receive(std::chrono::steady_clock::time_point deadline, std::string_view waiting_for);
 
   int fd_;
