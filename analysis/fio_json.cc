@@ -49,21 +49,75 @@ std::map<double, std::uint64_t> percentiles_from(const Json& j) {
   return percentiles;
 }
 
-FioLatency latency_from(const Json& j) {
-  if (!j.is_object()) return {};
-  return FioLatency{j.value("N", std::uint64_t{0}),   j.value("mean", 0.0),
-                    j.value("min", std::uint64_t{0}), j.value("max", std::uint64_t{0}),
-                    j.value("stddev", 0.0),           percentiles_from(j.value("percentile", Json()))};
+/// An error naming the field of fio's JSON that is not what fio writes there.
+auto wrong(const std::string& path, std::string_view what) {
+  return fail("fio JSON: " + path + " is not " + std::string(what));
 }
 
-FioDirection direction_from(const Json& j) {
-  if (!j.is_object()) return {};
-  return FioDirection{j.value("total_ios", std::uint64_t{0}),
-                      j.value("io_bytes", std::uint64_t{0}),
-                      j.value("iops", 0.0),
-                      j.value("bw_bytes", std::uint64_t{0}),
-                      j.value("runtime", std::uint64_t{0}),
-                      latency_from(j.value("clat_ns", Json()))};
+std::string path_of(const std::string& parent, std::string_view key) { return parent + "." + std::string(key); }
+
+/// The non-negative integer `key` of `j`; 0 when absent.
+Expected<std::uint64_t> count_at(const Json& j, std::string_view key, const std::string& path) {
+  const auto it = j.find(key);
+  if (it == j.end()) return std::uint64_t{0};
+  if (!it->is_number_unsigned()) return wrong(path_of(path, key), "a non-negative integer");
+  return it->get<std::uint64_t>();
+}
+
+/// The number `key` of `j`; 0 when absent.
+Expected<double> number_at(const Json& j, std::string_view key, const std::string& path) {
+  const auto it = j.find(key);
+  if (it == j.end()) return 0.0;
+  if (!it->is_number()) return wrong(path_of(path, key), "a number");
+  return it->get<double>();
+}
+
+/// The object `key` of `j`; an empty one when absent.
+Expected<Json> object_at(const Json& j, std::string_view key, const std::string& path) {
+  const auto it = j.find(key);
+  if (it == j.end()) return Json::object();
+  if (!it->is_object()) return wrong(path_of(path, key), "an object");
+  return *it;
+}
+
+Expected<FioLatency> latency_from(const Json& j, const std::string& path) {
+  FioLatency latency;
+  BOOST_OUTCOME_TRY(latency.samples, count_at(j, "N", path));
+  BOOST_OUTCOME_TRY(latency.mean_ns, number_at(j, "mean", path));
+  BOOST_OUTCOME_TRY(latency.min_ns, count_at(j, "min", path));
+  BOOST_OUTCOME_TRY(latency.max_ns, count_at(j, "max", path));
+  BOOST_OUTCOME_TRY(latency.stddev_ns, number_at(j, "stddev", path));
+  latency.percentiles_ns = percentiles_from(j.value("percentile", Json()));
+  return latency;
+}
+
+Expected<FioDirection> direction_from(const Json& j, const std::string& path) {
+  FioDirection direction;
+  BOOST_OUTCOME_TRY(direction.total_ios, count_at(j, "total_ios", path));
+  BOOST_OUTCOME_TRY(direction.io_bytes, count_at(j, "io_bytes", path));
+  BOOST_OUTCOME_TRY(direction.iops, number_at(j, "iops", path));
+  BOOST_OUTCOME_TRY(direction.bw_bytes, count_at(j, "bw_bytes", path));
+  BOOST_OUTCOME_TRY(direction.runtime_ms, count_at(j, "runtime", path));
+  BOOST_OUTCOME_TRY(auto clat, object_at(j, "clat_ns", path));
+  BOOST_OUTCOME_TRY(direction.clat, latency_from(clat, path_of(path, "clat_ns")));
+  return direction;
+}
+
+Expected<FioJob> job_from(const Json& j, const std::string& path) {
+  if (!j.is_object()) return wrong(path, "an object");
+  FioJob job;
+  const Json name = j.value("jobname", Json(""));
+  if (!name.is_string()) return wrong(path_of(path, "jobname"), "a string");
+  job.name = name.get<std::string>();
+  const Json error = j.value("error", Json(0));
+  if (!error.is_number_integer() || error.get<std::int64_t>() < 0 || error.get<std::int64_t>() > 0xffff)
+    return wrong(path_of(path, "error"), "an errno");
+  job.error = error.get<int>();
+  for (const auto& [key, slot] : {std::pair{"read", &job.read}, std::pair{"write", &job.write}}) {
+    BOOST_OUTCOME_TRY(auto direction, object_at(j, key, path));
+    BOOST_OUTCOME_TRY(*slot, direction_from(direction, path_of(path, key)));
+  }
+  return job;
 }
 
 }  // namespace
@@ -88,11 +142,13 @@ Expected<FioReport> parse_fio_json(std::string_view text) {
     auto json = Json::parse(*it, nullptr, /*allow_exceptions=*/false);
     if (json.is_discarded() || !json.contains("jobs")) continue;
     FioReport report;
-    report.fio_version = json.value("fio version", "");
+    const Json version = json.value("fio version", Json(""));
+    if (!version.is_string()) return wrong("'fio version'", "a string");
+    report.fio_version = version.get<std::string>();
+    if (!json["jobs"].is_array()) return wrong("jobs", "an array");
     for (const auto& job : json["jobs"]) {
-      report.jobs.push_back(FioJob{job.value("jobname", ""), job.value("error", 0),
-                                   direction_from(job.value("read", Json())),
-                                   direction_from(job.value("write", Json()))});
+      BOOST_OUTCOME_TRY(auto parsed, job_from(job, "jobs[" + std::to_string(report.jobs.size()) + "]"));
+      report.jobs.push_back(std::move(parsed));
     }
     return report;
   }

@@ -122,5 +122,32 @@ TEST(ParseFioJson, NoJsonIsAnErrorQuotingTheText) {
   EXPECT_NE(report.error().message.find("failed to open"), std::string::npos);
 }
 
+/// The error parse_fio_json gives for `text`, "" when it parses.
+std::string error_of(const std::string& text) {
+  auto report = parse_fio_json(text);
+  return report ? "" : report.error().message;
+}
+
+TEST(ParseFioJson, JobsThatAreNotAnArrayAreAnErrorNotAnException) {
+  // Found by scripts/fuzz (fuzz_fio_json, 2026-12-04): a number for "jobs" threw
+  // nlohmann's type_error out of the parser.
+  EXPECT_EQ(error_of(R"({"fio version":"fio-3.33","jobs":6800})"), "fio JSON: jobs is not an array");
+  EXPECT_EQ(error_of(R"({"jobs":[7]})"), "fio JSON: jobs[0] is not an object");
+  EXPECT_EQ(error_of(R"({"fio version":3,"jobs":[]})"), "fio JSON: 'fio version' is not a string");
+}
+
+TEST(ParseFioJson, AWronglyTypedFieldIsAnErrorNamingIt) {
+  EXPECT_EQ(error_of(R"({"jobs":[{"jobname":1}]})"), "fio JSON: jobs[0].jobname is not a string");
+  EXPECT_EQ(error_of(R"({"jobs":[{"error":"EIO"}]})"), "fio JSON: jobs[0].error is not an errno");
+  EXPECT_EQ(error_of(R"({"jobs":[{},{"write":[]}]})"), "fio JSON: jobs[1].write is not an object");
+  EXPECT_EQ(error_of(R"({"jobs":[{"read":{"total_ios":"12"}}]})"),
+            "fio JSON: jobs[0].read.total_ios is not a non-negative integer");
+  EXPECT_EQ(error_of(R"({"jobs":[{"read":{"total_ios":-1}}]})"),
+            "fio JSON: jobs[0].read.total_ios is not a non-negative integer");
+  EXPECT_EQ(error_of(R"({"jobs":[{"write":{"clat_ns":{"mean":"1.5"}}}]})"),
+            "fio JSON: jobs[0].write.clat_ns.mean is not a number");
+  EXPECT_EQ(error_of(R"({"jobs":[{"read":{"iops":1.5,"clat_ns":{"N":3,"mean":2}}}]})"), "");
+}
+
 }  // namespace
 }  // namespace bh::analysis

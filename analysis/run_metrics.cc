@@ -261,9 +261,11 @@ namespace {
 
 std::vector<XY> memory_series(const Json& samples, const std::string& key) {
   std::vector<XY> points;
-  for (const auto& sample : samples) {
+  for (const auto& sample : samples) {  // as the guest sent them: skip what is not numbers
     if (!sample.contains("meminfo") || !sample["meminfo"].contains(key)) continue;
-    points.push_back({sample.value("t_s", 0.0), sample["meminfo"][key].get<double>()});
+    const Json& time = sample.value("t_s", Json(0.0));
+    const Json& value = sample["meminfo"][key];
+    if (time.is_number() && value.is_number()) points.push_back({time.get<double>(), value.get<double>()});
   }
   return points;
 }

@@ -141,6 +141,17 @@ TEST(MemoryMetrics, AFileWithoutSamplesIsAnError) {
   EXPECT_THAT(memory.error().message, HasSubstr("\"samples\""));
 }
 
+TEST_F(RunMetricsTest, IllTypedGuestMemorySamplesAreLeftOutOfTheSeries) {
+  Json memory = fixture_json(kMemory / "host-6.18-phase.json");
+  const auto samples = memory["samples"].size();
+  memory["samples"][0]["meminfo"]["Slab"] = "lots";
+  memory["samples"][1]["t_s"] = "soon";
+  ASSERT_TRUE(write_file_atomically(run_dir() / "measure.memory.json", memory.dump()));
+  auto series = run_series(run_dir(), "measure");
+  ASSERT_TRUE(series) << series.error().message;
+  EXPECT_EQ(series.value().memory_over_time_kib.at("Slab").size(), samples - 2);
+}
+
 TEST_F(RunMetricsTest, SeriesHoldCdfsTimeSeriesAndMemory) {
   Json memory = fixture_json(kMemory / "host-6.18-phase.json");
   ASSERT_TRUE(write_file_atomically(run_dir() / "measure.memory.json", memory.dump()));

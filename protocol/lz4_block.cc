@@ -20,6 +20,12 @@ Expected<std::string> lz4_compress(std::string_view bytes) {
 Expected<std::string> lz4_decompress(std::string_view compressed, std::size_t original_size) {
   if (original_size > lz4_max_input())
     return fail("lz4: an original size of " + std::to_string(original_size) + " bytes is more than one block holds");
+  // A block grows at most 255 times (one more byte of match length per 255 bytes), so a
+  // larger size is a lie: refuse it before allocating what the sender asked for.
+  if (original_size / 255 > compressed.size() + 16) {
+    return fail("lz4: a block of " + std::to_string(compressed.size()) + " bytes cannot decompress to " +
+                std::to_string(original_size) + " bytes");
+  }
   std::string bytes(original_size, '\0');
   const int size = LZ4_decompress_safe(compressed.data(), bytes.data(), static_cast<int>(compressed.size()),
                                        static_cast<int>(original_size));

@@ -40,5 +40,20 @@ TEST(Lz4Block, AWrongSizeOrACorruptBlockIsAnError) {
   EXPECT_FALSE(lz4_decompress(compressed.substr(0, compressed.size() / 2), bytes.size()));
 }
 
+TEST(Lz4Block, TheMostCompressibleBlockStillDecompresses) {
+  const std::string zeros(16u << 20, '\0');
+  auto compressed = lz4_compress(zeros);
+  ASSERT_TRUE(compressed);
+  auto round_trip = lz4_decompress(compressed.value(), zeros.size());
+  ASSERT_TRUE(round_trip) << round_trip.error().message;
+  EXPECT_EQ(round_trip.value(), zeros);
+}
+
+TEST(Lz4Block, ASizeNoBlockOfThisLengthCanReachIsRefusedBeforeAllocating) {
+  auto lie = lz4_decompress(std::string_view("\x10\x00", 2), std::size_t{1} << 30);  // 1 GiB from 2 bytes
+  ASSERT_FALSE(lie);
+  EXPECT_EQ(lie.error().message, "lz4: a block of 2 bytes cannot decompress to 1073741824 bytes");
+}
+
 }  // namespace
 }  // namespace bh::protocol

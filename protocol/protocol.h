@@ -89,18 +89,32 @@ std::string encode(const Json& message);
 /// Parses one line (without its '\n'); the error quotes the start of the bad line.
 Expected<Json> decode(std::string_view line);
 
+/// Longest line LineBuffer accepts (without its '\n'): 512 MiB. The largest legitimate
+/// messages are answers carrying bulk data: read_pipes with the trace of every guest CPU
+/// (256 MiB per CPU at most, LZ4 shrinks trace pages ~3.5x, base64 adds a third: ~100 MiB a
+/// CPU, ~200 MiB for the 2-CPU guests the harness boots), read_blocks at its 64 MiB limit
+/// (~86 MiB of base64; runs read 2 x 16 MiB regions) and exec with 2 x 4 MiB of output
+/// (at most 6x longer JSON-escaped). A longer line is garbage, not a reply to wait for.
+inline constexpr std::size_t kMaxLineBytes = std::size_t{512} << 20;
+
 /// Splits a byte stream into lines; bytes arrive in arbitrary chunks. Linear in the bytes
-/// fed, also for single lines of many megabytes (read_blocks answers).
+/// fed, also for single lines of many megabytes (read_blocks answers). Holds at most one
+/// line of `max_line_bytes` plus the chunk last fed.
 class LineBuffer {
  public:
-  /// Appends bytes read from the channel.
+  explicit LineBuffer(std::size_t max_line_bytes = kMaxLineBytes) : max_line_bytes_(max_line_bytes) {}
+  /// Appends bytes read from the channel (dropped once a line was too long).
   void feed(std::string_view bytes);
-  /// The next complete line without its '\n', if one has arrived.
-  std::optional<std::string> next_line();
+  /// The next complete line without its '\n', nullopt if none has arrived yet, or an error
+  /// naming the cap once a line is longer than max_line_bytes; the stream is then out of
+  /// step for good, and every later call gives the same error.
+  Expected<std::optional<std::string>> next_line();
 
  private:
+  std::size_t max_line_bytes_;
   std::string pending_;
   std::size_t scanned_ = 0;  ///< bytes of pending_ known to hold no '\n'
+  bool overlong_ = false;    ///< a line was longer than max_line_bytes_
 };
 
 }  // namespace bh::protocol

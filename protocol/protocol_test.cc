@@ -35,24 +35,62 @@ TEST(Decode, RejectsBadLinesQuotingThem) {
   EXPECT_FALSE(decode(""));
 }
 
+/// The next line, "<none>" when no complete line has arrived, "<error>" when it failed.
+std::string next(LineBuffer& buffer) {
+  auto line = buffer.next_line();
+  if (!line) return "<error>";
+  return line.value().value_or("<none>");
+}
+
 TEST(LineBuffer, SplitsChunksIntoLines) {
   LineBuffer buffer;
   buffer.feed("{\"a\"");
-  EXPECT_FALSE(buffer.next_line());
+  EXPECT_EQ(next(buffer), "<none>");
   buffer.feed(":1}\n{\"b\":2}\n{\"c\"");
-  EXPECT_EQ(buffer.next_line(), "{\"a\":1}");
-  EXPECT_EQ(buffer.next_line(), "{\"b\":2}");
-  EXPECT_FALSE(buffer.next_line());
+  EXPECT_EQ(next(buffer), "{\"a\":1}");
+  EXPECT_EQ(next(buffer), "{\"b\":2}");
+  EXPECT_EQ(next(buffer), "<none>");
   buffer.feed(":3}\n");
-  EXPECT_EQ(buffer.next_line(), "{\"c\":3}");
+  EXPECT_EQ(next(buffer), "{\"c\":3}");
 }
 
 TEST(LineBuffer, KeepsEmptyLines) {
   LineBuffer buffer;
   buffer.feed("\n\n");
-  EXPECT_EQ(buffer.next_line(), "");
-  EXPECT_EQ(buffer.next_line(), "");
-  EXPECT_FALSE(buffer.next_line());
+  EXPECT_EQ(next(buffer), "");
+  EXPECT_EQ(next(buffer), "");
+  EXPECT_EQ(next(buffer), "<none>");
+}
+
+TEST(LineBuffer, AcceptsALineOfExactlyTheCap) {
+  LineBuffer buffer(8);
+  buffer.feed("12345678\n123");
+  EXPECT_EQ(next(buffer), "12345678");
+  EXPECT_EQ(next(buffer), "<none>");
+}
+
+TEST(LineBuffer, RefusesALineLongerThanTheCapNamingIt) {
+  LineBuffer buffer(8);
+  buffer.feed("{\"a\":1}\n123456789\n{\"b\":2}\n");
+  EXPECT_EQ(next(buffer), "{\"a\":1}");
+  auto line = buffer.next_line();
+  ASSERT_FALSE(line);
+  EXPECT_EQ(line.error().message, "protocol line longer than 8 bytes (the cap on one message)");
+  buffer.feed("{\"c\":3}\n");
+  EXPECT_EQ(next(buffer), "<error>");  // out of step for good
+}
+
+TEST(LineBuffer, RefusesAnUnterminatedLineOnceItPassesTheCap) {
+  LineBuffer buffer(8);
+  buffer.feed("12345678");
+  EXPECT_EQ(next(buffer), "<none>");
+  buffer.feed("9");  // no '\n' yet, but already too long: no need to wait for more
+  EXPECT_EQ(next(buffer), "<error>");
+}
+
+TEST(LineBuffer, DefaultCapCoversTheLargestReplies) {
+  // read_blocks at its limit, base64-encoded (4 bytes per 3), in one line.
+  EXPECT_GT(kMaxLineBytes, (kMaxReadBlocksLength + 2) / 3 * 4 + 1024);
 }
 
 }  // namespace

@@ -50,6 +50,8 @@ const std::map<std::string, std::set<std::string>>& allowed_includes() {
     rooms["harness/cli"].insert("harness/nightly");
     rooms["tests"] = rooms["harness/cli"];
     rooms["tests"].insert("harness/cli");
+    // The fuzz targets feed arbitrary bytes to parsers of every layer.
+    rooms["fuzz"] = {"base", "protocol", "util", "analysis", "harness/scenario"};
     return rooms;
   }();
   return allowed;
@@ -80,7 +82,7 @@ struct Include {
 std::vector<Include> project_includes() {
   static const std::regex kInclude(R"re(^\s*#\s*include\s+"([^"]+)")re");
   std::vector<Include> includes;
-  for (const char* top : {"base", "protocol", "guest", "util", "analysis", "harness", "tests"}) {
+  for (const char* top : {"base", "protocol", "guest", "util", "analysis", "harness", "tests", "fuzz"}) {
     for (const auto& entry : fs::recursive_directory_iterator(kSource / top)) {
       const auto ext = entry.path().extension();
       if (!entry.is_regular_file() || (ext != ".h" && ext != ".cc" && ext != ".in")) continue;

@@ -82,12 +82,19 @@ Json allocinfo_check(const Json& bcache_memory, const Json& memory_kib, std::str
   const auto allocinfo = memory_kib.find("allocinfo");
   if (allocinfo == memory_kib.end() || !allocinfo->is_object() || !allocinfo->contains("baseline_kib"))
     return {{"available", false}, {"why", "the guest kernel has no /proc/allocinfo (CONFIG_MEM_ALLOC_PROFILING)"}};
+  const Json& baseline_kib = (*allocinfo)["baseline_kib"];
+  if (!baseline_kib.is_number_integer() || std::llabs(baseline_kib.get<std::int64_t>()) > (std::int64_t{1} << 50))
+    return {{"available", false}, {"why", "allocinfo's baseline_kib is not a number of KiB: " + baseline_kib.dump()}};
   const auto phases = bcache_memory.find("phases");
-  if (phases == bcache_memory.end()) return {{"available", false}, {"why", "no phases in bcache_memory"}};
+  if (phases == bcache_memory.end() || !phases->is_array())
+    return {{"available", false}, {"why", "no phases in bcache_memory"}};
   for (const auto& entry : *phases) {
-    if (entry.value("name", "") != phase) continue;
-    const auto allocinfo_bytes = (*allocinfo)["baseline_kib"].get<std::int64_t>() * 1024;
-    const auto traced = entry["held_at_start_bytes"].get<std::int64_t>();
+    if (!entry.is_object() || entry.value("name", Json()) != phase) continue;
+    const auto held = entry.find("held_at_start_bytes");
+    if (held == entry.end() || !held->is_number_integer())
+      return {{"available", false}, {"why", "phase '" + std::string(phase) + "' has no held_at_start_bytes"}};
+    const auto allocinfo_bytes = baseline_kib.get<std::int64_t>() * 1024;
+    const auto traced = held->get<std::int64_t>();
     return {{"allocinfo_bytes", allocinfo_bytes},
             {"traced_bytes", traced},
             {"difference_bytes", allocinfo_bytes - traced},

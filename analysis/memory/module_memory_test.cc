@@ -101,5 +101,16 @@ TEST(AllocinfoCheck, ComparesAllocinfoWithTheTracedBytesAsTheMeasuredPhaseStarte
             "bcache_memory has no phase 'measure'");
 }
 
+TEST(AllocinfoCheck, IllTypedGuestFiguresAreUnavailableNotThrown) {
+  const nlohmann::json memory = {{"phases", {"garbage", {{"name", "race"}, {"held_at_start_bytes", 100}}}}};
+  const auto text = allocinfo_check(memory, {{"allocinfo", {{"baseline_kib", "2204"}}}}, "race");
+  EXPECT_EQ(text["available"], false);
+  EXPECT_EQ(text["why"], "allocinfo's baseline_kib is not a number of KiB: \"2204\"");
+  const nlohmann::json no_held = {{"phases", {{{"name", "race"}, {"held_at_start_bytes", "100"}}}}};
+  EXPECT_EQ(allocinfo_check(no_held, {{"allocinfo", {{"baseline_kib", 1}}}}, "race")["why"],
+            "phase 'race' has no held_at_start_bytes");
+  EXPECT_EQ(allocinfo_check({{"phases", 3}}, {{"allocinfo", {{"baseline_kib", 1}}}}, "race")["available"], false);
+}
+
 }  // namespace
 }  // namespace bh::analysis

@@ -66,8 +66,11 @@ Expected<void> set_attribute(TraceField& field, std::string_view key, std::strin
 Expected<TraceField> parse_field(std::string_view line) {
   TraceField field;
   bool has_offset = false, has_size = false;
-  for (const auto part_range : std::views::split(line, ';')) {
-    const std::string_view part(part_range.begin(), part_range.end());
+  // A loop rather than std::views::split, which clang 14 cannot compile with libstdc++ 12
+  // (scripts/fuzz builds with clang).
+  for (std::string_view rest = line; !rest.empty();) {
+    const std::string_view part = rest.substr(0, rest.find(';'));
+    rest.remove_prefix(std::min(part.size() + 1, rest.size()));
     const auto pair = key_value(part);
     if (!pair) {
       if (!trim(part).empty()) return fail("'" + std::string(trim(part)) + "' is not key:value");

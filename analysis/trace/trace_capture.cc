@@ -65,6 +65,10 @@ Expected<TraceCapture> load_trace_capture(const fs::path& dir) {
       !meta.value("events", nlohmann::json()).is_array()) {
     return fail((dir / "meta.json").string() + ": not a trace capture's meta.json (cpus, events)");
   }
+  for (const char* key : {"kernel_release", "clock"}) {
+    if (meta.contains(key) && !meta[key].is_string())
+      return fail((dir / "meta.json").string() + ": '" + key + "' is not a string");
+  }
   TraceCapture capture;
   capture.kernel_release = meta.value("kernel_release", "");
   capture.clock = meta.value("clock", "");

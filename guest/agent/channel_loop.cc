@@ -32,9 +32,12 @@ Expected<Step> read_some(int fd, protocol::LineBuffer& lines) {
 
 /// Answers every complete line received so far.
 Expected<Step> answer_lines(int fd, protocol::LineBuffer& lines, Agent& agent) {
-  while (auto line = lines.next_line()) {
-    if (line->empty()) continue;
-    auto sent = write_all(fd, protocol::encode(agent.handle_line(*line)));
+  while (true) {
+    auto line = lines.next_line();
+    if (!line) return fail("from the host: " + line.error().message);
+    if (!line.value()) break;
+    if (line.value()->empty()) continue;
+    auto sent = write_all(fd, protocol::encode(agent.handle_line(*line.value())));
     if (!sent) return sent.error();
     if (agent.power_off_requested()) return Step::kPoweredOff;
   }

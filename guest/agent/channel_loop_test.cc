@@ -35,7 +35,9 @@ class ChannelLoopTest : public ::testing::Test {
       buffer.feed(std::string_view(bytes, static_cast<std::size_t>(got)));
     }
     std::vector<Json> lines;
-    while (auto line = buffer.next_line()) lines.push_back(Json::parse(*line));
+    for (auto line = buffer.next_line(); line.value(); line = buffer.next_line()) {
+      lines.push_back(Json::parse(*line.value()));
+    }
     return lines;
   }
 

@@ -1,19 +1,19 @@
 #include "guest/agent/exec_op.h"
 
-#include "guest/agent/request_fields.h"
+#include "protocol/message_fields.h"
 
 namespace bh::agent {
 namespace {
 
 Expected<ProcessSpec> exec_spec(const protocol::Json& request) {
   ProcessSpec spec;
-  auto argv = required_string_list(request, "argv");
+  auto argv = protocol::required_string_list(request, "argv");
   if (!argv) return argv.error();
-  auto env = optional_string_map(request, "env");
+  auto env = protocol::optional_string_map(request, "env");
   if (!env) return env.error();
-  auto stdin_data = optional_string(request, "stdin");
+  auto stdin_data = protocol::optional_string(request, "stdin");
   if (!stdin_data) return stdin_data.error();
-  auto timeout = request_timeout(request, kDefaultTimeout);
+  auto timeout = protocol::request_timeout(request, kDefaultTimeout);
   if (!timeout) return timeout.error();
   spec.argv = std::move(argv).value();
   spec.env = std::move(env).value();

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "guest/agent/request_fields.h"
 #include "protocol/base64.h"
 #include "protocol/lz4_block.h"
+#include "protocol/message_fields.h"
 
 namespace bh::agent {
 
@@ -12,7 +12,7 @@ Expected<protocol::Json> handle_read_files(GuestSystem& system, const protocol::
   if (!request.contains("paths") || request["paths"].is_null()) {
     return fail("missing field 'paths'");
   }
-  auto paths = optional_string_list(request, "paths");
+  auto paths = protocol::optional_string_list(request, "paths");
   if (!paths) return paths.error();
   protocol::Json files = protocol::Json::object();
   protocol::Json errors = protocol::Json::object();
@@ -27,9 +27,9 @@ Expected<protocol::Json> handle_read_files(GuestSystem& system, const protocol::
 }
 
 Expected<protocol::Json> handle_write_file(GuestSystem& system, const protocol::Json& request) {
-  auto path = required_string(request, "path");
+  auto path = protocol::required_string(request, "path");
   if (!path) return path.error();
-  auto content = required_string(request, "content");
+  auto content = protocol::required_string(request, "content");
   if (!content) return content.error();
   auto written = system.write_file(path.value(), content.value());
   if (!written) return written.error();
@@ -59,7 +59,7 @@ Expected<protocol::Json> handle_write_files(GuestSystem& system, const protocol:
     return fail(
         "field 'writes' must be a non-empty array of {\"path\": string, \"content\": string, \"append\": bool?}");
   }
-  auto dirs = optional_string_list(request, "make_dirs");
+  auto dirs = protocol::optional_string_list(request, "make_dirs");
   if (!dirs) return dirs.error();
   const auto keep_going = request.find("keep_going");
   if (keep_going != request.end() && !keep_going->is_boolean()) return fail("field 'keep_going' must be a boolean");
@@ -82,14 +82,14 @@ Expected<protocol::Json> handle_write_files(GuestSystem& system, const protocol:
 }
 
 Expected<protocol::Json> handle_read_pipes(GuestSystem& system, const protocol::Json& request) {
-  auto paths = required_string_list(request, "paths");
+  auto paths = protocol::required_string_list(request, "paths");
   if (!paths) return paths.error();
-  auto chunk = optional_count(request, "chunk_bytes", 4096);
+  auto chunk = protocol::optional_count(request, "chunk_bytes", 4096);
   if (!chunk) return chunk.error();
-  auto max_bytes = optional_count(request, "max_bytes", std::int64_t{256} << 20);
+  auto max_bytes = protocol::optional_count(request, "max_bytes", std::int64_t{256} << 20);
   if (!max_bytes) return max_bytes.error();
   if (chunk.value() < 1) return fail("field 'chunk_bytes' must be at least 1");
-  auto compression = optional_string(request, "compression");
+  auto compression = protocol::optional_string(request, "compression");
   if (!compression) return compression.error();
   const bool lz4 = compression.value() == "lz4";
   if (!lz4 && !compression.value().empty())

@@ -5,7 +5,7 @@
 #include "guest/agent/exec_op.h"
 #include "guest/agent/fio_cut.h"
 #include "guest/agent/memory_sample.h"
-#include "guest/agent/request_fields.h"
+#include "protocol/message_fields.h"
 
 namespace bh::agent {
 namespace {
@@ -26,15 +26,15 @@ struct FioRequest {
 constexpr std::chrono::milliseconds kCutPollInterval{10};
 
 Expected<FioRequest> parse_fio_request(const protocol::Json& request) {
-  auto job = required_string(request, "job");
+  auto job = protocol::required_string(request, "job");
   if (!job) return job.error();
-  auto args = optional_string_list(request, "args");
+  auto args = protocol::optional_string_list(request, "args");
   if (!args) return args.error();
-  auto env = optional_string_map(request, "env");
+  auto env = protocol::optional_string_map(request, "env");
   if (!env) return env.error();
-  auto timeout = request_timeout(request, kDefaultTimeout);
+  auto timeout = protocol::request_timeout(request, kDefaultTimeout);
   if (!timeout) return timeout.error();
-  auto interval = optional_count(request, "sample_interval_ms", 0);
+  auto interval = protocol::optional_count(request, "sample_interval_ms", 0);
   if (!interval) return interval.error();
   FioRequest fio{std::move(job).value(),
                  std::move(args).value(),
@@ -43,7 +43,7 @@ Expected<FioRequest> parse_fio_request(const protocol::Json& request) {
                  std::chrono::milliseconds(interval.value()),
                  std::nullopt};
   if (request.contains("cut_after_ms")) {
-    auto cut_after = optional_count(request, "cut_after_ms", 0);
+    auto cut_after = protocol::optional_count(request, "cut_after_ms", 0);
     if (!cut_after) return cut_after.error();
     fio.cut_after = std::chrono::milliseconds(cut_after.value());
   }

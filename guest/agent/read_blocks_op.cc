@@ -9,9 +9,9 @@
 #include <cstring>
 #include <memory>
 
-#include "guest/agent/request_fields.h"
 #include "guest/agent/unique_fd.h"
 #include "protocol/base64.h"
+#include "protocol/message_fields.h"
 
 namespace bh::agent {
 namespace {
@@ -20,7 +20,7 @@ constexpr std::uint64_t kAlignment = protocol::kReadBlocksAlignment;
 
 /// A multiple of 4096 in the request; `allow_zero` false also rejects 0.
 Expected<std::uint64_t> aligned_field(const protocol::Json& request, std::string_view name, bool allow_zero) {
-  auto value = optional_count(request, name, -1);
+  auto value = protocol::optional_count(request, name, -1);
   if (!value) return value.error();
   if (value.value() < 0) return fail("missing field '" + std::string(name) + "'");
   const auto number = static_cast<std::uint64_t>(value.value());
@@ -85,7 +85,7 @@ bool is_block_device(const std::string& path) {
 }  // namespace
 
 Expected<protocol::Json> handle_read_blocks(GuestSystem& system, const protocol::Json& request) {
-  auto path = required_string(request, "path");
+  auto path = protocol::required_string(request, "path");
   if (!path) return path.error();
   auto offset = aligned_field(request, "offset", true);
   if (!offset) return offset.error();

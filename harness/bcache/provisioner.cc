@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -41,6 +42,16 @@ Expected<std::string> super_show_field(std::string_view output, std::string_view
     if (words >> name >> value && name == field) return value;
   }
   return fail("bcache-super-show printed no '" + std::string(field) + "'");
+}
+
+Expected<std::uint64_t> super_show_sector_bytes(std::string_view output, std::string_view field) {
+  auto text = super_show_field(output, field);
+  if (!text) return text.error();
+  const auto sectors = to_number(text.value());
+  if (!sectors || *sectors > std::numeric_limits<std::uint64_t>::max() / 512)
+    return fail("bcache-super-show printed '" + std::string(field) + "' as '" + text.value() +
+                "', not a number of sectors");
+  return *sectors * 512;
 }
 
 bool readback_matches(std::string_view knob, std::string_view written, std::string_view read) {
@@ -226,9 +237,9 @@ Expected<ProvisionedBcache> Provisioner::provision(const BcacheSettings& s,
   result.cset_uuid = uuid.value();
   auto backing_super = agent_.exec_checked({"bcache-super-show", result.backing_top});
   if (!backing_super) return backing_super.error();
-  auto first_sector = super_show_field(backing_super.value(), "dev.data.first_sector");
-  if (!first_sector) return first_sector.error();
-  result.data_offset_bytes = std::stoull(first_sector.value()) * 512;
+  auto data_offset = super_show_sector_bytes(backing_super.value(), "dev.data.first_sector");
+  if (!data_offset) return data_offset.error();
+  result.data_offset_bytes = data_offset.value();
   for (const auto& device : {result.cache_device, result.backing_top}) {
     if (auto registered = register_device(device); !registered) return registered.error();
   }
@@ -262,12 +273,15 @@ Expected<std::string> Provisioner::register_existing(Reattached& result) {
        {std::pair{b.cache_device, "cset.uuid"}, {b.backing_device, "dev.data.first_sector"}}) {
     auto shown = agent_.exec_checked({"bcache-super-show", device});
     if (!shown) return shown.error();
-    auto value = super_show_field(shown.value(), field);
-    if (!value) return fail(device + ": " + value.error().message);
-    if (device == b.cache_device)
-      b.cset_uuid = value.value();
-    else
-      b.data_offset_bytes = std::stoull(value.value()) * 512;
+    if (device == b.cache_device) {
+      auto uuid = super_show_field(shown.value(), field);
+      if (!uuid) return fail(device + ": " + uuid.error().message);
+      b.cset_uuid = uuid.value();
+    } else {
+      auto data_offset = super_show_sector_bytes(shown.value(), field);
+      if (!data_offset) return fail(device + ": " + data_offset.error().message);
+      b.data_offset_bytes = data_offset.value();
+    }
   }
   return std::string();
 }

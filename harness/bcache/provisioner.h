@@ -89,6 +89,10 @@ std::string selected_choice(std::string_view sysfs_text);
 /// A field of bcache-super-show's output ("cset.uuid", "dev.data.first_sector").
 Expected<std::string> super_show_field(std::string_view output, std::string_view field);
 
+/// `field` of bcache-super-show's output, a count of 512-byte sectors, in bytes; an error
+/// quotes a value that is not a whole decimal number or whose bytes overflow 64 bits.
+Expected<std::uint64_t> super_show_sector_bytes(std::string_view output, std::string_view field);
+
 /// Whether a value read back from sysfs means the value written, for the given knob.
 bool readback_matches(std::string_view knob, std::string_view written, std::string_view read);
 

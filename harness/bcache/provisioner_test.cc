@@ -20,12 +20,13 @@ constexpr const char* kUuid = "5e1c2d3a-0000-4000-8000-000000000001";
 /// its choices with the selected one in brackets, sizes read back in bcache's hprint format.
 class BcacheGuest : public FakeGuest {
  public:
-  bool ignore_cutoff = false;    ///< the kernel accepts the write but keeps its old value
-  bool refuse_register = false;  ///< registration fails as a damaged superblock's would
-  bool bad_superblock = false;   ///< bcache-super-show fails
-  bool die_on_register = false;  ///< the guest stops answering at the first registration
-  bool never_attach = false;     ///< registration works but bcache0 stays "no cache"
-  bool dead = false;             ///< every call fails as a channel to a dead QEMU does
+  bool ignore_cutoff = false;       ///< the kernel accepts the write but keeps its old value
+  bool refuse_register = false;     ///< registration fails as a damaged superblock's would
+  bool bad_superblock = false;      ///< bcache-super-show fails
+  std::string first_sector = "16";  ///< what bcache-super-show prints as dev.data.first_sector
+  bool die_on_register = false;     ///< the guest stops answering at the first registration
+  bool never_attach = false;        ///< registration works but bcache0 stays "no cache"
+  bool dead = false;                ///< every call fails as a channel to a dead QEMU does
 
   Expected<Json> call(std::string_view op, Json fields, std::chrono::milliseconds timeout) override {
     if (dead) return fail("QEMU exited while waiting for the guest agent's answer to '" + std::string(op) + "'");
@@ -44,8 +45,9 @@ class BcacheGuest : public FakeGuest {
   Json exec(const std::vector<std::string>& argv) {
     if (argv[0] == "bcache-super-show") {
       if (bad_superblock) return Json{{"exit_code", 1}, {"stdout", ""}, {"stderr", "Bad magic\n"}};
-      return Json{{"exit_code", 0},
-                  {"stdout", std::string("sb.magic\t\tok\ndev.data.first_sector\t16\ncset.uuid\t\t") + kUuid + "\n"}};
+      return Json{
+          {"exit_code", 0},
+          {"stdout", "sb.magic\t\tok\ndev.data.first_sector\t" + first_sector + "\ncset.uuid\t\t" + kUuid + "\n"}};
     }
     if (argv[0] == "dmsetup" && argv[1] == "table") {
       return Json{{"exit_code", 0}, {"stdout", "0 2097152 delay 254:16 0 0 254:16 0 50\n"}};
@@ -191,6 +193,38 @@ TEST(Provisioner, ARequiredKnobThisKernelLacksIsReportedNotSet) {
   EXPECT_EQ(result.value().missing_knobs, std::vector<std::string>{"no_such_knob"});
   EXPECT_EQ(guest.files.at(std::string(kSys) + "cache_mode"), "[writethrough] writeback writearound none\n")
       << "no knob is set when the scenario does not apply";
+}
+
+TEST(Provisioner, AGarbledDataOffsetIsAnErrorQuotingIt) {
+  for (const std::string garbled : {"16abc", "-16", "", "99999999999999999999", "36028797018963968"}) {
+    BcacheGuest guest;
+    guest.first_sector = garbled;
+    GuestAgent agent(guest);
+    auto result = Provisioner(agent).provision(race_settings());
+    ASSERT_FALSE(result) << garbled;
+    EXPECT_THAT(result.error().message, HasSubstr("dev.data.first_sector")) << garbled;
+  }
+}
+
+TEST(SuperShowSectorBytes, ConvertsSectorsToBytesWithCheckedNumbers) {
+  EXPECT_EQ(super_show_sector_bytes("dev.data.first_sector\t16\n", "dev.data.first_sector").value(), 8192u);
+  auto bad = super_show_sector_bytes("dev.data.first_sector\t0x10\n", "dev.data.first_sector");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message,
+            "bcache-super-show printed 'dev.data.first_sector' as '0x10', not a number of sectors");
+  // 2^55 sectors are 2^64 bytes: one too many for 64 bits.
+  EXPECT_FALSE(super_show_sector_bytes("dev.data.first_sector 36028797018963968", "dev.data.first_sector"));
+  EXPECT_EQ(super_show_sector_bytes("dev.data.first_sector 36028797018963967", "dev.data.first_sector").value(),
+            36028797018963967ull * 512);
+}
+
+TEST(Reattach, AGarbledDataOffsetIsAnErrorNotThrownNorAFinding) {
+  BcacheGuest guest;
+  guest.first_sector = "sixteen";
+  GuestAgent agent(guest);
+  auto result = Provisioner(agent).reattach(race_settings());
+  ASSERT_FALSE(result) << "refusal: " << result.value().refusal;
+  EXPECT_THAT(result.error().message, HasSubstr("'dev.data.first_sector' as 'sixteen'"));
 }
 
 TEST(ReadbackMatches, UnderstandsBcacheFormats) {

@@ -12,6 +12,7 @@
 #include "harness/runs/run_steps.h"
 #include "harness/vm/console_findings.h"
 #include "protocol/base64.h"
+#include "protocol/message_fields.h"
 #include "util/files.h"
 
 namespace bh {
@@ -31,10 +32,11 @@ std::vector<std::string> lines_with(const std::string& console, std::string_view
 }
 
 /// The writes the saved verify state proves acknowledged (and those in flight at the cut).
-std::vector<analysis::WriteRecord> writes_from_states(const Json& states, const analysis::SequentialWriter& writer) {
+std::vector<analysis::WriteRecord> writes_from_states(const std::map<std::string, std::string>& states,
+                                                      const analysis::SequentialWriter& writer) {
   std::vector<analysis::FioVerifyState> writing;
-  for (const auto& [name, encoded] : states.items()) {
-    const auto bytes = or_error(protocol::base64_decode(encoded.get<std::string>()), "verify state " + name);
+  for (const auto& [name, encoded] : states) {
+    const auto bytes = or_error(protocol::base64_decode(encoded), "verify state " + name);
     auto state = or_error(analysis::parse_fio_verify_state(bytes), "verify state " + name);
     if (state.issued_writes > 0) writing.push_back(std::move(state));
   }
@@ -100,9 +102,10 @@ class PowerCutCycle {
     }
     const auto fio = steps_.race_until_cut(milliseconds(static_cast<long>(*at_s_ * 1000)));
     cut_power();
-    cut.at_s = fio.cut.value("trigger_at_s", *at_s_);
-    if (fio.cut.value("fired", false))
-      return writes_from_states(fio.cut.value("verify_states", Json::object()), writer_);
+    const std::string report = "the guest agent's cut report";
+    cut.at_s = or_error(protocol::optional_number(fio.cut, "trigger_at_s", *at_s_), report);
+    if (or_error(protocol::optional_bool(fio.cut, "fired", false), report))
+      return writes_from_states(or_error(protocol::optional_string_map(fio.cut, "verify_states"), report), writer_);
     return writes_of_finished_race(fio, cut);
   }
 

@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "util/files.h"
+
 namespace bh {
 namespace {
 
@@ -468,10 +470,9 @@ Expected<void> read_top_level(const Context& ctx, const toml::table& root, Scena
   return read_region(ctx, root, scenario.region);
 }
 
-Expected<toml::table> parse_toml(const fs::path& path) {
-  if (!fs::is_regular_file(path)) return fail(path.string() + ": no such scenario file");
+Expected<toml::table> parse_toml(std::string_view text, const fs::path& path) {
   try {
-    return toml::parse_file(path.string());
+    return toml::parse(text, path.string());
   } catch (const toml::parse_error& error) {
     return fail(path.string() + ":" + std::to_string(error.source().begin.line) + ": " +
                 std::string(error.description()));
@@ -510,8 +511,15 @@ std::uint64_t Region::fill_size() const {
 std::string Scenario::full_name() const { return variant.empty() ? name : name + ":" + variant; }
 
 Expected<Scenario> load_scenario_file(const fs::path& path, std::string_view variant) {
+  if (!fs::is_regular_file(path)) return fail(path.string() + ": no such scenario file");
+  auto text = read_file(path);
+  if (!text) return text.error();
+  return load_scenario_text(text.value(), path, variant);
+}
+
+Expected<Scenario> load_scenario_text(std::string_view text, const fs::path& path, std::string_view variant) {
   const Context ctx{fs::absolute(path).lexically_normal()};
-  auto root = parse_toml(ctx.file);
+  auto root = parse_toml(text, ctx.file);
   if (!root) return root.error();
   Scenario scenario;
   scenario.name = ctx.file.stem().string();

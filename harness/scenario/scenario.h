@@ -109,6 +109,11 @@ struct Scenario {
 /// "FILE:LINE: key 'x': message".
 Expected<Scenario> load_scenario_file(const std::filesystem::path& path, std::string_view variant = "");
 
+/// Loads `text` as the scenario file `path` would be loaded (its name, its job files
+/// relative to it, the same errors); `path` need not exist.
+Expected<Scenario> load_scenario_text(std::string_view text, const std::filesystem::path& path,
+                                      std::string_view variant = "");
+
 /// Loads "NAME[:VARIANT]" from jobs_dir/NAME.toml, or "PATH[:VARIANT]" when the name contains
 /// '/' or ends in ".toml". An unknown name's error lists the known ones.
 Expected<Scenario> resolve_scenario(std::string_view name_or_path, const std::filesystem::path& jobs_dir);

@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 
+#include "util/files.h"
+
 namespace bh {
 namespace {
 
@@ -104,6 +106,17 @@ TEST(LoadScenario, LeavesOptionalKeysAtTheirDefaults) {
   EXPECT_EQ(s.fill_job, kJobsDir / "fill.fio");
   EXPECT_EQ(s.settings.delay_write_ms.value(), 20u);
   ASSERT_EQ(s.variants.size(), 2u);
+}
+
+TEST(LoadScenario, TextLoadsAsTheFileItWouldBe) {
+  const auto text = read_file(kFixtures / "minimal.toml").value();
+  auto scenario = load_scenario_text(text, kFixtures / "not-on-disk.toml", "plain");
+  ASSERT_TRUE(scenario) << scenario.error().message;
+  EXPECT_EQ(scenario.value().full_name(), "not-on-disk:plain");
+  EXPECT_EQ(scenario.value().fill_job, kJobsDir / "fill.fio");
+  auto broken = load_scenario_text("kind = \n", kFixtures / "broken.toml");
+  ASSERT_FALSE(broken);
+  EXPECT_THAT(broken.error().message, HasSubstr("broken.toml:1: "));
 }
 
 TEST(LoadScenario, MinRaceWindowsDefaultsAndIsReadForRaceScenariosOnly) {

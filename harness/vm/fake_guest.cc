@@ -4,6 +4,7 @@
 
 #include "protocol/base64.h"
 #include "protocol/lz4_block.h"
+#include "protocol/message_fields.h"
 
 namespace bh::testing {
 using protocol::Json;
@@ -24,6 +25,8 @@ std::string FakeGuest::write(const std::string& path, const std::string& value, 
 Expected<Json> FakeGuest::call(std::string_view op, Json fields, std::chrono::milliseconds) {
   fields["op"] = op;
   requests.push_back(fields);
+  if (const auto answer = answers.find(op); answer != answers.end())
+    return protocol::answer_outcome(op, answer->second);
   if (op == protocol::kOpExec) {
     auto argv = fields["argv"].get<std::vector<std::string>>();
     exec_log.push_back(argv);

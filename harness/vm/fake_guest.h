@@ -26,6 +26,9 @@ class FakeGuest : public GuestChannel {
     return protocol::Json{{"exit_code", 0}, {"stdout", ""}, {"stderr", ""}};
   };
   WriteHook write_hook;
+  /// op -> the answer the agent gives, as it is, instead of the scripted one: garbage
+  /// tests. It goes through protocol::answer_outcome as the real channel's answers do.
+  std::map<std::string, protocol::Json, std::less<>> answers;
   std::vector<protocol::Json> requests;
   std::vector<std::vector<std::string>> exec_log;
 

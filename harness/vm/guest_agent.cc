@@ -2,18 +2,58 @@
 
 #include "protocol/base64.h"
 #include "protocol/lz4_block.h"
+#include "protocol/message_fields.h"
 #include "util/process_runner.h"
 
 namespace bh {
 using namespace std::chrono_literals;
 using protocol::Json;
 
+namespace {
+
+/// `parsed`, or its error as one about the answer to `op`: the guest sent something the
+/// protocol does not allow, which the run reports as an ERROR of the harness.
+template <class T>
+Expected<T> in_answer_to(std::string_view op, Expected<T> parsed) {
+  if (!parsed) return fail("guest agent: answer to '" + std::string(op) + "': " + parsed.error().message);
+  return parsed;
+}
+
+/// The integer field `name`, which the agent always sends.
+Expected<int> required_int(const Json& answer, std::string_view name) {
+  if (!answer.contains(name)) return fail("missing field '" + std::string(name) + "'");
+  return protocol::optional_int(answer, name, 0);
+}
+
+Expected<GuestExecResult> exec_result(const Json& r) {
+  BOOST_OUTCOME_TRY(auto exit_code, required_int(r, "exit_code"));
+  BOOST_OUTCOME_TRY(auto signal, protocol::optional_int(r, "signal", 0));
+  BOOST_OUTCOME_TRY(auto timed_out, protocol::optional_bool(r, "timed_out", false));
+  BOOST_OUTCOME_TRY(auto stdout_text, protocol::optional_string(r, "stdout"));
+  BOOST_OUTCOME_TRY(auto stderr_text, protocol::optional_string(r, "stderr"));
+  return GuestExecResult{exit_code, signal, timed_out, std::move(stdout_text), std::move(stderr_text)};
+}
+
+Expected<GuestFioResult> fio_result(const Json& r) {
+  GuestFioResult result;
+  BOOST_OUTCOME_TRY(result.exit_code, required_int(r, "exit_code"));
+  BOOST_OUTCOME_TRY(result.timed_out, protocol::optional_bool(r, "timed_out", false));
+  BOOST_OUTCOME_TRY(result.json_output, protocol::optional_string(r, "output"));
+  BOOST_OUTCOME_TRY(result.stderr_text, protocol::optional_string(r, "stderr"));
+  BOOST_OUTCOME_TRY(result.logs, protocol::optional_string_map(r, "logs"));
+  BOOST_OUTCOME_TRY(result.samples, protocol::optional_array(r, "samples"));
+  BOOST_OUTCOME_TRY(result.detached, protocol::optional_bool(r, "detached", false));
+  BOOST_OUTCOME_TRY(result.cut, protocol::optional_object(r, "cut"));
+  BOOST_OUTCOME_TRY(result.signal, protocol::optional_int(r, "signal", 0));
+  return result;
+}
+
+}  // namespace
+
 Expected<GuestExecResult> GuestAgent::exec(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
   auto response = channel_.call(protocol::kOpExec, {{"argv", argv}}, timeout);
   if (!response) return response.error();
-  const Json& r = response.value();
-  return GuestExecResult{r.value("exit_code", -1), r.value("signal", 0), r.value("timed_out", false),
-                         r.value("stdout", ""), r.value("stderr", "")};
+  return in_answer_to(protocol::kOpExec, exec_result(response.value()));
 }
 
 Expected<std::string> GuestAgent::exec_checked(const std::vector<std::string>& argv,
@@ -32,23 +72,20 @@ Expected<std::string> GuestAgent::exec_checked(const std::vector<std::string>& a
 Expected<std::map<std::string, std::string>> GuestAgent::read_existing_files(const std::vector<std::string>& paths) {
   auto response = channel_.call(protocol::kOpReadFiles, {{"paths", paths}}, 10s);
   if (!response) return response.error();
-  const Json found = response.value().value("files", Json::object());
-  std::map<std::string, std::string> files;
-  for (const auto& [path, content] : found.items()) {
-    if (content.is_string()) files[path] = content.get<std::string>();
-  }
-  return files;
+  return in_answer_to(protocol::kOpReadFiles, protocol::optional_string_map(response.value(), "files"));
 }
 
 Expected<std::string> GuestAgent::read_file(const std::string& path) {
   auto response = channel_.call(protocol::kOpReadFiles, {{"paths", {path}}}, 10s);
   if (!response) return response.error();
-  const Json& r = response.value();
-  const Json files = r.value("files", Json::object());
-  if (files.contains(path) && files[path].is_string()) return files[path].get<std::string>();
-  const Json errors = r.value("errors", Json::object());
-  const std::string why = errors.value(path, std::string("not readable"));
-  return fail("in the guest, cannot read " + path + ": " + why);
+  auto files = in_answer_to(protocol::kOpReadFiles, protocol::optional_string_map(response.value(), "files"));
+  if (!files) return files.error();
+  if (const auto found = files.value().find(path); found != files.value().end()) return found->second;
+  auto errors = in_answer_to(protocol::kOpReadFiles, protocol::optional_string_map(response.value(), "errors"));
+  if (!errors) return errors.error();
+  const auto why = errors.value().find(path);
+  return fail("in the guest, cannot read " + path + ": " +
+              (why == errors.value().end() ? "not readable" : why->second));
 }
 
 Expected<void> GuestAgent::write_file(const std::string& path, const std::string& content) {
@@ -99,21 +136,7 @@ Expected<GuestFioResult> GuestAgent::fio(const std::string& job_text, const std:
   if (options.cut_after) request["cut_after_ms"] = options.cut_after->count();
   auto response = channel_.call(protocol::kOpFio, std::move(request), timeout);
   if (!response) return response.error();
-  const Json& r = response.value();
-  GuestFioResult result{r.value("exit_code", -1),
-                        r.value("timed_out", false),
-                        r.value("output", ""),
-                        r.value("stderr", ""),
-                        {},
-                        r.value("samples", Json::array()),
-                        r.value("detached", false),
-                        r.value("cut", Json::object())};
-  result.signal = r.value("signal", 0);
-  const Json logs = r.value("logs", Json::object());
-  for (const auto& [name, content] : logs.items()) {
-    if (content.is_string()) result.logs[name] = content.get<std::string>();
-  }
-  return result;
+  return in_answer_to(protocol::kOpFio, fio_result(response.value()));
 }
 
 Expected<std::string> GuestAgent::read_blocks(const std::string& path, std::uint64_t offset, std::uint64_t length) {
@@ -123,7 +146,9 @@ Expected<std::string> GuestAgent::read_blocks(const std::string& path, std::uint
       channel_.call(protocol::kOpReadBlocks, {{"path", path}, {"offset", offset}, {"length", length}}, timeout);
   if (!response) return response.error();
   const std::string where = "in the guest, read_blocks " + path + " at offset " + std::to_string(offset) + ": ";
-  auto data = protocol::base64_decode(response.value().value("data_base64", ""));
+  auto encoded = in_answer_to(protocol::kOpReadBlocks, protocol::required_string(response.value(), "data_base64"));
+  if (!encoded) return encoded.error();
+  auto data = protocol::base64_decode(encoded.value());
   if (!data) return fail(where + data.error().message);
   if (data.value().size() != length) {
     return fail(where + "got " + std::to_string(data.value().size()) + " bytes, asked for " + std::to_string(length));
@@ -162,7 +187,7 @@ Expected<Json> GuestAgent::sample_memory() { return channel_.call(protocol::kOpS
 Expected<std::string> GuestAgent::kernel_release() {
   auto response = channel_.call(protocol::kOpHello, Json::object(), 10s);
   if (!response) return response.error();
-  return response.value().value("uname_r", "");
+  return in_answer_to(protocol::kOpHello, protocol::required_string(response.value(), "uname_r"));
 }
 
 Expected<void> GuestAgent::power_off() {

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <thread>
 
+#include "protocol/message_fields.h"
 #include "util/interrupt.h"
 #include "util/trace.h"
 #include "util/unix_socket.h"
@@ -26,7 +27,7 @@ long seconds(std::chrono::milliseconds duration) { return static_cast<long>(dura
 
 Expected<std::unique_ptr<SocketGuestChannel>> SocketGuestChannel::connect(const std::filesystem::path& socket,
                                                                           std::chrono::milliseconds timeout,
-                                                                          GoneCheck gone) {
+                                                                          GoneCheck gone, std::size_t max_line_bytes) {
   if (socket.string().size() >= sizeof(sockaddr_un::sun_path)) {
     return fail("control socket path too long for a unix socket: " + socket.string() +
                 " (use a shorter --out directory)");
@@ -35,7 +36,7 @@ Expected<std::unique_ptr<SocketGuestChannel>> SocketGuestChannel::connect(const 
   while (Clock::now() < deadline) {
     throw_if_interrupted();
     if (const int fd = connect_unix_socket(socket, SocketMode::kBlocking); fd >= 0) {
-      return std::unique_ptr<SocketGuestChannel>(new SocketGuestChannel(fd, std::move(gone)));
+      return std::unique_ptr<SocketGuestChannel>(new SocketGuestChannel(fd, std::move(gone), max_line_bytes));
     }
     if (auto why = gone()) return fail(*why + " before opening the control socket " + socket.string());
     std::this_thread::sleep_for(10ms);
@@ -44,7 +45,8 @@ Expected<std::unique_ptr<SocketGuestChannel>> SocketGuestChannel::connect(const 
               std::to_string(seconds(timeout)) + " s");
 }
 
-SocketGuestChannel::SocketGuestChannel(int fd, GoneCheck gone) : fd_(fd), gone_(std::move(gone)) {}
+SocketGuestChannel::SocketGuestChannel(int fd, GoneCheck gone, std::size_t max_line_bytes)
+    : fd_(fd), gone_(std::move(gone)), lines_(max_line_bytes) {}
 
 SocketGuestChannel::~SocketGuestChannel() { ::close(fd_); }
 
@@ -74,7 +76,9 @@ std::string SocketGuestChannel::closed_reason() {
 Expected<Json> SocketGuestChannel::receive(Clock::time_point deadline, std::string_view waiting_for) {
   char buffer[65536];
   while (true) {
-    if (auto line = lines_.next_line()) return protocol::decode(*line);
+    auto line = lines_.next_line();
+    if (!line) return fail("guest agent: " + line.error().message + " while waiting for " + std::string(waiting_for));
+    if (line.value()) return protocol::decode(*line.value());
     throw_if_interrupted();
     if (Clock::now() >= deadline) {
       return fail("timed out waiting for " + std::string(waiting_for));
@@ -103,8 +107,8 @@ Expected<Json> SocketGuestChannel::wait_until_ready(std::chrono::milliseconds ti
     auto message = receive(deadline, what);
     if (!message) return message.error();
     const Json& m = message.value();
-    if (m.value("event", "") == protocol::kEventReady) return m;
-    if (m.contains("id") && m["id"] == hello_id_ && m.value("ok", false)) return m;
+    if (m.value("event", Json()) == Json(protocol::kEventReady)) return m;
+    if (m.value("id", Json()) == hello_id_ && m.value("ok", Json()) == true) return m;
   }
 }
 
@@ -123,12 +127,9 @@ Expected<Json> SocketGuestChannel::call(std::string_view op, Json fields, std::c
     auto message = receive(deadline, what);
     if (!message) return message.error();
     Json& m = message.value();
-    if (!m.contains("id") || m["id"] != id) continue;  // events, late hello answers
+    if (m.value("id", Json()) != id) continue;  // events, late hello answers
     trace("guest {} {} took {:.3f} s", op, summary, std::chrono::duration<double>(Clock::now() - started).count());
-    if (!m.value("ok", false)) {
-      return fail("guest agent: " + std::string(op) + ": " + m.value("error", "unknown error"));
-    }
-    return std::move(m);
+    return protocol::answer_outcome(op, std::move(m));
   }
 }
 

@@ -33,9 +33,10 @@ class SocketGuestChannel : public GuestChannel {
   using GoneCheck = std::function<std::optional<std::string>()>;
 
   /// Connects to `socket` (QEMU creates it shortly after starting), retrying until
-  /// `timeout`.
+  /// `timeout`. A message longer than `max_line_bytes` is an error (see kMaxLineBytes).
   static Expected<std::unique_ptr<SocketGuestChannel>> connect(const std::filesystem::path& socket,
-                                                               std::chrono::milliseconds timeout, GoneCheck gone);
+                                                               std::chrono::milliseconds timeout, GoneCheck gone,
+                                                               std::size_t max_line_bytes = protocol::kMaxLineBytes);
   ~SocketGuestChannel() override;
 
   /// Waits for the agent to announce itself (ready event, or the answer to a hello sent on
@@ -48,11 +49,12 @@ class SocketGuestChannel : public GuestChannel {
   static constexpr std::chrono::milliseconds kMargin{10000};
 
  private:
-  SocketGuestChannel(int fd, GoneCheck gone);
+  SocketGuestChannel(int fd, GoneCheck gone, std::size_t max_line_bytes);
   Expected<void> send(const protocol::Json& message);
   /// Why the channel closed: QEMU's end (gone_), once it shows within 2 s.
   std::string closed_reason();
-  /// The next message, or an error at the deadline / when QEMU is gone.
+  /// The next message, or an error at the deadline / when QEMU is gone / when what came is
+  /// not a protocol message.
   Expected<protocol::Json> receive(std::chrono::steady_clock::time_point deadline, std::string_view waiting_for);
 
   int fd_;

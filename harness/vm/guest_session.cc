@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "base/strings.h"
+#include "protocol/message_fields.h"
 #include "util/files.h"
 #include "util/process_runner.h"
 
@@ -69,7 +70,9 @@ Expected<void> GuestSession::connect_agent(const BootTarget& target, const BootO
   }
   report_.boot_to_agent_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   agent_ = std::make_unique<GuestAgent>(*channel_);
-  report_.guest_release = ready.value().value("uname_r", "");
+  auto release = protocol::required_string(ready.value(), "uname_r");
+  if (!release) return fail("guest agent's ready event: " + release.error().message);
+  report_.guest_release = std::move(release).value();
   if (!target.expected_release.empty() && report_.guest_release != target.expected_release) {
     return fail("the guest runs kernel '" + report_.guest_release + "' but the spec resolved to '" +
                 target.expected_release + "'");

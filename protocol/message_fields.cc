@@ -1,6 +1,8 @@
-#include "guest/agent/request_fields.h"
+#include "protocol/message_fields.h"
 
-namespace bh::agent {
+#include <limits>
+
+namespace bh::protocol {
 namespace {
 
 std::string quoted(std::string_view name) { return "'" + std::string(name) + "'"; }
@@ -70,10 +72,59 @@ Expected<std::int64_t> optional_count(const Json& request, std::string_view name
   return value.get<std::int64_t>();
 }
 
+Expected<bool> optional_bool(const Json& message, std::string_view name, bool fallback) {
+  const Json& value = field(message, name);
+  if (value.is_null()) return fallback;
+  if (!value.is_boolean()) return wrong_type(name, "a boolean");
+  return value.get<bool>();
+}
+
+Expected<int> optional_int(const Json& message, std::string_view name, int fallback) {
+  const Json& value = field(message, name);
+  if (value.is_null()) return fallback;
+  const bool fits = value.is_number_unsigned()
+                        ? value.get<std::uint64_t>() <= std::uint64_t{std::numeric_limits<int>::max()}
+                        : value.is_number_integer() && value.get<std::int64_t>() >= std::numeric_limits<int>::min() &&
+                              value.get<std::int64_t>() <= std::numeric_limits<int>::max();
+  if (!fits) return wrong_type(name, "an integer that fits an int");
+  return value.get<int>();
+}
+
+Expected<double> optional_number(const Json& message, std::string_view name, double fallback) {
+  const Json& value = field(message, name);
+  if (value.is_null()) return fallback;
+  if (!value.is_number()) return wrong_type(name, "a number");
+  return value.get<double>();
+}
+
+Expected<Json> optional_object(const Json& message, std::string_view name) {
+  const Json& value = field(message, name);
+  if (value.is_null()) return Json::object();
+  if (!value.is_object()) return wrong_type(name, "an object");
+  return value;
+}
+
+Expected<Json> optional_array(const Json& message, std::string_view name) {
+  const Json& value = field(message, name);
+  if (value.is_null()) return Json::array();
+  if (!value.is_array()) return wrong_type(name, "an array");
+  return value;
+}
+
+Expected<Json> answer_outcome(std::string_view op, Json answer) {
+  const std::string prefix = "guest agent: " + std::string(op) + ": ";
+  auto ok = optional_bool(answer, "ok", false);
+  if (!ok) return fail(prefix + "answer's " + ok.error().message);
+  if (ok.value()) return answer;
+  auto error = optional_string(answer, "error");
+  if (!error) return fail(prefix + "answer's " + error.error().message);
+  return fail(prefix + (error.value().empty() ? "unknown error" : error.value()));
+}
+
 Expected<std::chrono::milliseconds> request_timeout(const Json& request, std::chrono::milliseconds fallback) {
   auto value = optional_count(request, "timeout_ms", fallback.count());
   if (!value || value.value() == 0) return wrong_type("timeout_ms", "a positive integer");
   return std::chrono::milliseconds(value.value());
 }
 
-}  // namespace bh::agent
+}  // namespace bh::protocol
