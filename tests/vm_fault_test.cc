@@ -315,11 +315,16 @@ TEST_F(FaultInjection, CtrlCWhileTheReportsAreDrawnStopsWithin5s) {
   expect_ctrl_c_stops(race_args(out, "race-seq-bypass"), out, drawing.string(), env);
 }
 
+/// The kernel's directory in the cache (KERNELS/RELEASE, above lib/modules/RELEASE).
+fs::path kernel_cache_dir(const PreparedGuest& guest) {
+  return guest.kernel.modules_dir.parent_path().parent_path().parent_path();
+}
+
 /// The stock kernel's cache entry and the images copied into a cache of its own under
 /// `dir` (XDG_CACHE_HOME=dir/cache), for a test to break; returns its bcache-harness root.
 fs::path private_cache(const PreparedGuest& guest, const fs::path& dir) {
   const auto cache = dir / "cache" / "bcache-harness";
-  const auto kernel_dir = guest.kernel.modules_dir.parent_path().parent_path().parent_path();
+  const auto kernel_dir = kernel_cache_dir(guest);
   std::error_code error;
   fs::create_directories(cache / "kernels", error);
   fs::copy(kernel_dir, cache / "kernels" / kernel_dir.filename(), fs::copy_options::recursive, error);
@@ -338,7 +343,7 @@ bp::environment with_cache(const fs::path& dir) {
 TEST_F(FaultInjection, ATruncatedKernelInTheCacheIsAnErrorNamingIt) {
   const auto guest = prepared("debian:stock").value();
   const auto cache = private_cache(guest, dir_.path());
-  const auto kernel_dir = guest.kernel.modules_dir.parent_path().parent_path().parent_path();
+  const auto kernel_dir = kernel_cache_dir(guest);
   const auto broken = cache / "kernels" / kernel_dir.filename() / fs::relative(guest.boot_image(), kernel_dir);
   ASSERT_TRUE(fs::exists(broken)) << broken;
   fs::resize_file(broken, fs::file_size(broken) / 2);

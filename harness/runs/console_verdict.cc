@@ -34,6 +34,10 @@ void add_findings(ConsoleVerdict& verdict, const std::string& console, const fs:
 
 }  // namespace
 
+GuestSpeed guest_speed(const std::optional<std::string>& accel) {
+  return accel == "kvm" ? GuestSpeed::kHardware : GuestSpeed::kEmulated;
+}
+
 ConsoleVerdict read_session_consoles(const fs::path& session_dir, GuestSpeed speed) {
   ConsoleVerdict verdict;
   for (const char* name : kRetriedConsoles) {

@@ -4,6 +4,7 @@
 /// the kernel's to answer for, which makes it an ERROR.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct ConsoleVerdict {
 /// stall or lockup is an error, not a finding: a starved emulator thread trips the same
 /// detectors as a stuck kernel.
 enum class GuestSpeed { kHardware, kEmulated };
+
+/// How the guest that `accel` names ran: on hardware for "kvm", else emulated (also when
+/// the accelerator was never learnt).
+GuestSpeed guest_speed(const std::optional<std::string>& accel);
 
 /// Scans every console in `session_dir`: console.log, and those of boots that were retried
 /// (console-hung-boot.log, console-kvm-probe.log). The console of a boot the emulator broke

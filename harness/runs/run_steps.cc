@@ -65,10 +65,6 @@ std::optional<std::string> console_emulator_fault(const fs::path& console_log) {
 
 }  // namespace
 
-GuestSpeed guest_speed(const std::optional<std::string>& accel) {
-  return accel == "kvm" ? GuestSpeed::kHardware : GuestSpeed::kEmulated;
-}
-
 bool run_until_stopped(RunResult& result, const fs::path& run_dir, const std::function<void()>& body) {
   std::optional<RunStop> stopped_by;
   try {

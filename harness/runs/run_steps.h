@@ -210,9 +210,6 @@ void check_space_for_run(const std::filesystem::path& dir, const Region& region)
 /// settle_errors).
 bool run_until_stopped(RunResult& result, const std::filesystem::path& run_dir, const std::function<void()>& body);
 
-/// How the guest that `accel` names ran: on hardware for "kvm", else emulated.
-GuestSpeed guest_speed(const std::optional<std::string>& accel);
-
 /// Adds the metrics of `phase` (analysis/run_metrics.h: latency_us, iops, memory_kib, ...)
 /// from the files in `run_dir` to the result's summary fields. Returns "" or, when they
 /// cannot be computed, why (also recorded as "metrics_error").

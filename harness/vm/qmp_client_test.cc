@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -72,6 +73,8 @@ class FakeQmpServer {
     (void)::send(fd, line.data(), line.size(), MSG_NOSIGNAL);
   }
   void serve() {
+    pollfd waiting{listener_, POLLIN, 0};
+    if (::poll(&waiting, 1, 5000) != 1) return;  // no client within 5 s: the test fails, never hangs
     const int fd = ::accept(listener_, nullptr, nullptr);
     send_line(fd, Json{{"QMP", {{"version", {{"qemu", {{"major", 7}}}}}}}});
     std::string pending;
