@@ -79,6 +79,15 @@ Expected<bool> optional_bool(const Json& message, std::string_view name, bool fa
   return value.get<bool>();
 }
 
+Expected<bool> wants_lz4(const Json& request) {
+  auto compression = optional_string(request, "compression");
+  if (!compression) return compression.error();
+  if (compression.value().empty()) return false;
+  if (compression.value() != "lz4")
+    return fail("field 'compression' must be \"lz4\" or absent, not \"" + compression.value() + "\"");
+  return true;
+}
+
 Expected<int> optional_int(const Json& message, std::string_view name, int fallback) {
   const Json& value = field(message, name);
   if (value.is_null()) return fallback;

@@ -36,6 +36,10 @@ Expected<std::int64_t> optional_count(const Json& request, std::string_view name
 /// The boolean `name`; absent or null gives `fallback`.
 Expected<bool> optional_bool(const Json& message, std::string_view name, bool fallback);
 
+/// Whether a request's optional field 'compression' asks for LZ4 ("lz4"); absent or empty
+/// means none; any other value is an error naming it.
+Expected<bool> wants_lz4(const Json& request);
+
 /// The integer `name`, which must fit an int; absent or null gives `fallback`.
 Expected<int> optional_int(const Json& message, std::string_view name, int fallback);
 

@@ -113,5 +113,13 @@ TEST(MessageFields, AnswerOutcomeNamesAnIllTypedOkOrError) {
   EXPECT_EQ(error.error().message, "guest agent: exec: answer's field 'error' must be a string");
 }
 
+TEST(MessageFields, CompressionIsLz4OrNothing) {
+  EXPECT_FALSE(wants_lz4(Json::object()).value());
+  EXPECT_TRUE(wants_lz4(Json{{"compression", "lz4"}}).value());
+  EXPECT_EQ(wants_lz4(Json{{"compression", "zip"}}).error().message,
+            "field 'compression' must be \"lz4\" or absent, not \"zip\"");
+  EXPECT_FALSE(wants_lz4(Json{{"compression", 4}}));
+}
+
 }  // namespace
 }  // namespace bh::protocol

@@ -89,11 +89,9 @@ Expected<protocol::Json> handle_read_pipes(GuestSystem& system, const protocol::
   auto max_bytes = protocol::optional_count(request, "max_bytes", std::int64_t{256} << 20);
   if (!max_bytes) return max_bytes.error();
   if (chunk.value() < 1) return fail("field 'chunk_bytes' must be at least 1");
-  auto compression = protocol::optional_string(request, "compression");
-  if (!compression) return compression.error();
-  const bool lz4 = compression.value() == "lz4";
-  if (!lz4 && !compression.value().empty())
-    return fail("field 'compression' must be \"lz4\" or absent, not \"" + compression.value() + "\"");
+  auto wants_lz4 = protocol::wants_lz4(request);
+  if (!wants_lz4) return wants_lz4.error();
+  const bool lz4 = wants_lz4.value();
   protocol::Json data = protocol::Json::object();
   protocol::Json raw_bytes = protocol::Json::object();
   for (const std::string& path : paths.value()) {

@@ -11,6 +11,7 @@
 
 #include "guest/agent/unique_fd.h"
 #include "protocol/base64.h"
+#include "protocol/lz4_block.h"
 #include "protocol/message_fields.h"
 
 namespace bh::agent {
@@ -94,9 +95,16 @@ Expected<protocol::Json> handle_read_blocks(GuestSystem& system, const protocol:
   if (length.value() > protocol::kMaxReadBlocksLength) {
     return fail("field 'length' must be at most 67108864 (64 MiB), got " + std::to_string(length.value()));
   }
+  auto lz4 = protocol::wants_lz4(request);
+  if (!lz4) return lz4.error();
   auto data = system.read_direct(path.value(), offset.value(), length.value());
   if (!data) return data.error();
-  return protocol::Json{{"data_base64", protocol::base64_encode(data.value())}};
+  if (!lz4.value()) return protocol::Json{{"data_base64", protocol::base64_encode(data.value())}};
+  auto compressed = protocol::lz4_compress(data.value());
+  if (!compressed) return fail(path.value() + ": " + compressed.error().message);
+  return protocol::Json{{"compression", "lz4"},
+                        {"data_lz4_base64", protocol::base64_encode(compressed.value())},
+                        {"raw_bytes", data.value().size()}};
 }
 
 Expected<std::string> read_direct_posix(const std::string& path, std::uint64_t offset, std::uint64_t length) {

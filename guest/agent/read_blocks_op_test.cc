@@ -10,6 +10,7 @@
 #include "guest/agent/fake_guest_system.h"
 #include "guest/agent/posix_guest_system.h"
 #include "protocol/base64.h"
+#include "protocol/lz4_block.h"
 
 namespace bh::agent {
 namespace {
@@ -41,6 +42,20 @@ TEST_F(ReadBlocksOpTest, ReturnsTheRangeAsBase64) {
   ASSERT_TRUE(data);
   EXPECT_EQ(data.value(), sample_device().substr(4096, 8192));
   EXPECT_EQ(system_.direct_reads, std::vector<std::string>{"/dev/bcache0@4096+8192"});
+}
+
+TEST_F(ReadBlocksOpTest, CompressesWithLz4WhenAsked) {
+  Json lz4 = request(4096, 8192);
+  lz4["compression"] = "lz4";
+  auto response = handle_read_blocks(system_, lz4);
+  ASSERT_TRUE(response) << response.error().message;
+  EXPECT_EQ(response.value()["compression"], "lz4");
+  EXPECT_EQ(response.value()["raw_bytes"], 8192);
+  auto compressed = protocol::base64_decode(response.value()["data_lz4_base64"].get<std::string>());
+  ASSERT_TRUE(compressed);
+  EXPECT_EQ(protocol::lz4_decompress(compressed.value(), 8192).value(), sample_device().substr(4096, 8192));
+  lz4["compression"] = "gzip";
+  EXPECT_EQ(error_of(lz4), "field 'compression' must be \"lz4\" or absent, not \"gzip\"");
 }
 
 TEST_F(ReadBlocksOpTest, IsDispatchedByTheAgent) {

@@ -18,6 +18,8 @@ std::string kib_text(std::uint64_t bytes) { return std::to_string(bytes / 1024) 
 
 constexpr std::string_view kBcacheSysfs = "/sys/block/bcache0/bcache/";
 constexpr std::string_view kDelayName = "bh-delay";
+/// The device-mapper view of the backing device's data that the fill writes through.
+constexpr std::string_view kDataViewName = "bh-data";
 
 /// Why bcache0 counts as not attached.
 std::string not_attached_message(const AttachState& state) {
@@ -103,6 +105,15 @@ Expected<std::pair<std::string, std::string>> Provisioner::find_or_create_device
   return std::pair{loops[0], loops[1]};
 }
 
+Expected<std::string> Provisioner::create_mapping(std::string_view name, const std::string& table) {
+  for (auto argv : {std::vector<std::string>{"dmsetup", "create", std::string(name), "--noudevsync", "--noudevrules",
+                                             "--table", table},
+                    std::vector<std::string>{"dmsetup", "mknodes"}}) {
+    if (auto done = agent_.exec_checked(argv); !done) return done.error();
+  }
+  return "/dev/mapper/" + std::string(name);
+}
+
 Expected<std::string> Provisioner::add_delay_layer(const std::string& device, const BcacheSettings& s) {
   const std::string name = device.substr(device.rfind('/') + 1);
   auto sectors = agent_.read_file("/sys/block/" + name + "/size");
@@ -111,11 +122,7 @@ Expected<std::string> Provisioner::add_delay_layer(const std::string& device, co
   const std::string wr = std::to_string(s.delay_write_ms.value_or(0));
   const std::string table =
       "0 " + std::string(trim(sectors.value())) + " delay " + device + " 0 " + rd + " " + device + " 0 " + wr;
-  for (auto argv : {std::vector<std::string>{"dmsetup", "create", std::string(kDelayName), "--noudevsync",
-                                             "--noudevrules", "--table", table},
-                    std::vector<std::string>{"dmsetup", "mknodes"}}) {
-    if (auto done = agent_.exec_checked(argv); !done) return done.error();
-  }
+  if (auto created = create_mapping(kDelayName, table); !created) return created.error();
   auto shown = agent_.exec_checked({"dmsetup", "table", std::string(kDelayName)});
   if (!shown) return shown.error();
   std::istringstream words(shown.value());
@@ -211,8 +218,7 @@ Expected<std::vector<std::string>> Provisioner::find_missing_knobs(const std::ve
   return missing;
 }
 
-Expected<ProvisionedBcache> Provisioner::provision(const BcacheSettings& s,
-                                                   const std::vector<std::string>& required_knobs) {
+Expected<ProvisionedBcache> Provisioner::format(const BcacheSettings& s) {
   if (auto valid = validate(s); !valid) return valid.error();
   ProvisionedBcache result;
   auto devices = find_or_create_devices(s);
@@ -240,6 +246,11 @@ Expected<ProvisionedBcache> Provisioner::provision(const BcacheSettings& s,
   auto data_offset = super_show_sector_bytes(backing_super.value(), "dev.data.first_sector");
   if (!data_offset) return data_offset.error();
   result.data_offset_bytes = data_offset.value();
+  return result;
+}
+
+Expected<void> Provisioner::attach(const BcacheSettings& s, const std::vector<std::string>& required_knobs,
+                                   ProvisionedBcache& result) {
   for (const auto& device : {result.cache_device, result.backing_top}) {
     if (auto registered = register_device(device); !registered) return registered.error();
   }
@@ -250,9 +261,31 @@ Expected<ProvisionedBcache> Provisioner::provision(const BcacheSettings& s,
   auto missing = find_missing_knobs(required_knobs, result.cset_uuid);
   if (!missing) return missing.error();
   result.missing_knobs = missing.value();
-  if (!result.missing_knobs.empty()) return result;
-  if (auto knobs = apply_knobs(s, result); !knobs) return knobs.error();
-  return result;
+  if (!result.missing_knobs.empty()) return outcome::success();
+  return apply_knobs(s, result);
+}
+
+Expected<ProvisionedBcache> Provisioner::provision(const BcacheSettings& s,
+                                                   const std::vector<std::string>& required_knobs) {
+  auto formatted = format(s);
+  if (!formatted) return formatted.error();
+  if (auto attached = attach(s, required_knobs, formatted.value()); !attached) return attached.error();
+  return formatted;
+}
+
+Expected<std::string> Provisioner::open_data_view(const ProvisionedBcache& formatted, std::uint64_t bytes) {
+  if (bytes == 0 || bytes % 512 != 0 || formatted.data_offset_bytes % 512 != 0)
+    return fail("a data view needs whole sectors (" + std::to_string(bytes) + " bytes from data offset " +
+                std::to_string(formatted.data_offset_bytes) + ")");
+  const std::string table = "0 " + std::to_string(bytes / 512) + " linear " + formatted.backing_device + " " +
+                            std::to_string(formatted.data_offset_bytes / 512);
+  return create_mapping(kDataViewName, table);
+}
+
+Expected<void> Provisioner::close_data_view() {
+  if (auto done = agent_.exec_checked({"dmsetup", "remove", "--noudevsync", std::string(kDataViewName)}); !done)
+    return done.error();
+  return outcome::success();
 }
 
 Expected<std::string> Provisioner::register_existing(Reattached& result) {

@@ -60,6 +60,23 @@ class Provisioner {
   Expected<ProvisionedBcache> provision(const BcacheSettings& settings,
                                         const std::vector<std::string>& required_knobs = {});
 
+  /// provision()'s first half: the devices (and the dm-delay layer) made and formatted, the
+  /// data offset read back; nothing registered with bcache yet.
+  Expected<ProvisionedBcache> format(const BcacheSettings& settings);
+
+  /// provision()'s second half, on what format() made: registers both devices, waits for
+  /// bcache0 to attach, then sets and reads back every knob (missing_knobs as provision()).
+  Expected<void> attach(const BcacheSettings& settings, const std::vector<std::string>& required_knobs,
+                        ProvisionedBcache& formatted);
+
+  /// Between format() and attach(): a device-mapper view of the raw backing device's first
+  /// `bytes` of data (from its data offset, past bcache's superblock, with no dm-delay), so
+  /// that byte N of the view is byte N of the future bcache0. Returns its path.
+  Expected<std::string> open_data_view(const ProvisionedBcache& formatted, std::uint64_t bytes);
+
+  /// Removes the view open_data_view made (its writes are on the backing device).
+  Expected<void> close_data_view();
+
   /// Registers the cache and backing virtio disks a previous guest formatted (bcache
   /// replays its journal), waits for bcache0 to attach and reads its cache_mode back.
   /// Fails only when the guest cannot be driven; the kernel's refusals are in `refusal`.
@@ -69,6 +86,8 @@ class Provisioner {
   Expected<std::pair<std::string, std::string>> find_or_create_devices(const BcacheSettings& s);
   Expected<std::string> find_virtio_disk(std::string_view serial);
   Expected<std::string> add_delay_layer(const std::string& device, const BcacheSettings& s);
+  /// `dmsetup create NAME --table TABLE` and its /dev/mapper node; returns the node's path.
+  Expected<std::string> create_mapping(std::string_view name, const std::string& table);
   Expected<void> register_device(const std::string& device);
   Expected<std::string> register_existing(Reattached& result);
   /// bcache0's state once it attached, or the last state seen after 10 s; an error only

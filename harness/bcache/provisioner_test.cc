@@ -130,6 +130,29 @@ TEST(Provisioner, MakeBcacheGetsTheBucketAndBothDevices) {
   EXPECT_TRUE(saw);
 }
 
+TEST(Provisioner, AFormattedStackOffersAViewOfItsDataBeforeAnythingRegisters) {
+  BcacheGuest guest;
+  GuestAgent agent(guest);
+  Provisioner provisioner(agent);
+  auto formatted = provisioner.format(race_settings());
+  ASSERT_TRUE(formatted) << formatted.error().message;
+  EXPECT_TRUE(guest.registered.empty());
+  auto view = provisioner.open_data_view(formatted.value(), 32 << 20);
+  ASSERT_TRUE(view) << view.error().message;
+  EXPECT_EQ(view.value(), "/dev/mapper/bh-data");
+  // The raw backing device from bcache's data offset (16 sectors): byte N is bcache0's byte N.
+  EXPECT_THAT(guest.exec_log,
+              ::testing::Contains(::testing::ElementsAre("dmsetup", "create", "bh-data", "--noudevsync",
+                                                         "--noudevrules", "--table", "0 65536 linear /dev/vdb 16")));
+  ASSERT_TRUE(provisioner.close_data_view());
+  EXPECT_THAT(guest.exec_log.back(), ::testing::ElementsAre("dmsetup", "remove", "--noudevsync", "bh-data"));
+  EXPECT_TRUE(guest.registered.empty());
+  ASSERT_TRUE(provisioner.attach(race_settings(), {}, formatted.value()));
+  EXPECT_EQ(guest.registered, (std::vector<std::string>{"/dev/vda", "/dev/mapper/bh-delay"}));
+  EXPECT_EQ(formatted.value().readback.at("sequential_cutoff"), "64.0k");
+  EXPECT_FALSE(provisioner.open_data_view(formatted.value(), 1000)) << "not whole sectors";
+}
+
 TEST(Provisioner, AKnobThatSilentlyKeepsItsOldValueIsAnErrorNamingIt) {
   BcacheGuest guest;
   guest.ignore_cutoff = true;

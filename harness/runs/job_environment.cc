@@ -10,7 +10,12 @@ std::string generation_pattern(unsigned generation) {
   return text;
 }
 
-std::map<std::string, std::string> job_environment(const Scenario& scenario, std::uint64_t seed, unsigned generation) {
+std::uint32_t race_writer_iodepth(const Scenario& scenario, bool cuts_power) {
+  return cuts_power ? 1 : scenario.writer_iodepth;
+}
+
+std::map<std::string, std::string> job_environment(const Scenario& scenario, std::uint64_t seed, unsigned generation,
+                                                   std::uint32_t writer_iodepth) {
   const auto& region = scenario.region;
   return {{"BH_DEV", "/dev/bcache0"},
           {"BH_SEED", std::to_string(seed)},
@@ -22,7 +27,8 @@ std::map<std::string, std::string> job_environment(const Scenario& scenario, std
           {"BH_FILL_OFFSET", std::to_string(region.fill_offset())},
           {"BH_FILL_SIZE", std::to_string(region.fill_size())},
           {"BH_READ_RUNTIME", std::to_string(scenario.race_timeout_s)},
-          {"BH_WRITERS", std::to_string(scenario.perf.writers)}};
+          {"BH_WRITERS", std::to_string(scenario.perf.writers)},
+          {"BH_WRITE_DEPTH", std::to_string(writer_iodepth)}};
 }
 
 }  // namespace bh

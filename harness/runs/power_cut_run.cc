@@ -76,7 +76,6 @@ class PowerCutCycle {
     const auto disks = steps_.create_disks(context_.run_dir);
     steps_.boot(context_.run_dir / "before", disks);
     steps_.provision();
-    steps_.fill();
     writes_ = race_and_cut(cut);
     weigh_evidence(cut);
     or_error(steps_.disks()->check(), "after the cut");

@@ -25,7 +25,6 @@ class RaceRun {
 
   void run() {
     steps_.start();
-    steps_.fill();
     const auto report = steps_.race();
     race_writer_s_ = writer_runtime_s(report);
     writer_io_size_ = bh::writer_io_size(report);

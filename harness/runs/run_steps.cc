@@ -165,9 +165,12 @@ void RunSteps::provision() {
   if (memory_tracing_ == MemoryTracing::kRecord) start_memory_trace();
   mark_phases_ = false;
   phase("provision");
+  const auto started = Clock::now();
+  const auto& settings = context_.scenario.settings;
   Provisioner provisioner(session_->agent());
-  bcache_ = or_error(provisioner.provision(context_.scenario.settings, context_.scenario.required_knobs),
-                     "provisioning bcache");
+  bcache_ = or_error(provisioner.format(settings), "provisioning bcache");
+  if (context_.scenario.kind != ScenarioKind::kPerf) fill_data(provisioner);
+  or_error(provisioner.attach(settings, context_.scenario.required_knobs, bcache_), "provisioning bcache");
   facts_.readback = bcache_.readback;
   if (!bcache_.missing_knobs.empty()) {
     std::string names;
@@ -175,7 +178,7 @@ void RunSteps::provision() {
     stop(Status::kSkip, "this kernel's bcache has no " + names + " (the scenario's bypass path does not exist)");
   }
   facts_.backing_bytes = backing_bytes();
-  timed("provision");
+  timing_s_["provision"] = std::chrono::duration<double>(Clock::now() - started).count() - timing_s_["fill"];
   mark_phases_ = true;  // the next phase's mark is the baseline: registered and idle
 }
 
@@ -228,7 +231,8 @@ GuestFioResult RunSteps::run_fio(const fs::path& job, unsigned generation, const
                                  const FioRunOptions& options, const std::map<std::string, std::string>& extra_env) {
   const auto text = or_error(read_file(job), "reading job file");
   const auto timeout = std::chrono::seconds(context_.scenario.race_timeout_s + 120);
-  auto environment = job_environment(context_.scenario, context_.seed, generation);
+  auto environment = job_environment(context_.scenario, context_.seed, generation,
+                                     race_writer_iodepth(context_.scenario, context_.power_cuts.any()));
   for (const auto& [key, value] : extra_env) environment[key] = value;
   auto fio = or_error(session_->agent().fio(text, {}, environment, timeout, options), name + " job");
   or_error(write_file_atomically(output_dir_ / (name + ".fio.json"), fio.json_output), "saving " + name + ".fio.json");
@@ -268,16 +272,32 @@ analysis::FioReport RunSteps::finished_report(const GuestFioResult& fio, const s
   return or_error(analysis::parse_fio_json(fio.json_output), name + " job output");
 }
 
-void RunSteps::fill() {
-  phase("fill");
-  const auto report = finished_report(run_fio(context_.scenario.fill_job, kFillGeneration, "fill", {}), "fill");
+void RunSteps::run_fill(const std::string& device) {
+  const auto fio = run_fio(context_.scenario.fill_job, kFillGeneration, "fill", {}, {{"BH_DEV", device}});
+  const auto report = finished_report(fio, "fill");
   const auto want = context_.scenario.region.fill_size();
   if (written_bytes(report) != want) {
     stop(Status::kError,
          "fill wrote " + std::to_string(written_bytes(report)) + " of " + std::to_string(want) + " bytes");
   }
   facts_.fill_bytes = written_bytes(report);
+}
+
+void RunSteps::fill() {
+  phase("fill");
+  run_fill(bcache_.bcache_device);
   timed("fill");
+}
+
+void RunSteps::fill_data(Provisioner& provisioner) {
+  context_.on_phase("fill");
+  const auto started = Clock::now();
+  const auto& region = context_.scenario.region;
+  const auto view = or_error(provisioner.open_data_view(bcache_, region.fill_offset() + region.fill_size()),
+                             "opening the backing device's data for the fill");
+  run_fill(view);
+  or_error(provisioner.close_data_view(), "closing the fill's view of the backing device");
+  timing_s_["fill"] = std::chrono::duration<double>(Clock::now() - started).count();
 }
 
 bool race_tracing_disabled() {

@@ -91,8 +91,9 @@ class RunSteps {
             const std::string& phase = "boot");
   /// Formats and registers bcache with the scenario's settings (SKIP if knobs are missing).
   /// For a race or control scenario, bcache's tracepoints are armed first (RaceTrace::arm),
-  /// while no bcache code runs; with MemoryTracing::kRecord the memory trace starts first
-  /// too, and every phase after provisioning is marked in it.
+  /// while no bcache code runs, and the fill is written between formatting and registering
+  /// (fill_data()); with MemoryTracing::kRecord the memory trace starts first too, and every
+  /// phase after provisioning is marked in it.
   void provision();
   /// The run's disks in `dir` (check_space_for_run first; RunDisks::create; a refusal stops
   /// the run as an ERROR), held until the next call or the end of these steps; facts'
@@ -106,7 +107,8 @@ class RunSteps {
   /// Registers the devices bcache left after a cut. Returns "" when registration worked,
   /// else the kernel's refusal (a finding, not a harness error).
   std::string reattach();
-  /// Writes generation 1 over the whole region; ERROR unless fio wrote all of it.
+  /// Writes generation 1 over the whole region through bcache0 (perf scenarios); ERROR
+  /// unless fio wrote all of it.
   void fill();
   /// The whole race, with the guest's memory sampled every kMemorySampleInterval against a
   /// baseline taken just before it (race.memory.json) and bcache's tracepoints recorded
@@ -153,6 +155,14 @@ class RunSteps {
  private:
   /// The backing device's size: bcache's device size read back, plus the data offset.
   std::uint64_t backing_bytes();
+  /// Race and control scenarios, between format and attach: the fill job writes generation
+  /// 1 over the region through a view of the backing device's data (bcache0's offsets,
+  /// no dm-delay, bcache not yet registered), so the race starts with the fill on the
+  /// backing device and an empty cache: every first read misses. ERROR unless fio wrote all
+  /// of it. Timed as "fill".
+  void fill_data(Provisioner& provisioner);
+  /// Runs the fill job on `device`; ERROR unless it wrote the whole fill range.
+  void run_fill(const std::string& device);
   void arm_trace();
   void start_memory_trace();
   void stop_memory_trace();

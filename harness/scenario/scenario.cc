@@ -242,6 +242,18 @@ Expected<void> read_min_race_windows(const Context& ctx, const toml::table& root
   return outcome::success();
 }
 
+Expected<void> read_writer_iodepth(const Context& ctx, const toml::table& root, Scenario& scenario) {
+  const toml::node* node = root.get("writer_iodepth");
+  if (node == nullptr) return outcome::success();
+  if (scenario.kind == ScenarioKind::kPerf)
+    return fail(ctx.at(node->source(), "writer_iodepth", "only race and control scenarios have a race writer"));
+  const auto* number = node->as_integer();
+  if (number == nullptr || number->get() < 1 || number->get() > 256)
+    return fail(ctx.at(node->source(), "writer_iodepth", "expected an integer from 1 to 256"));
+  scenario.writer_iodepth = static_cast<std::uint32_t>(number->get());
+  return outcome::success();
+}
+
 Expected<void> read_not_exercised(const Context& ctx, const toml::table& root, Scenario& scenario) {
   auto text = read_string(ctx, root, "", "not_exercised");
   if (!text) return text.error();
@@ -445,10 +457,10 @@ Expected<void> check_region_fits(const Context& ctx, const toml::table& root, co
 }
 
 Expected<void> read_top_level(const Context& ctx, const toml::table& root, Scenario& scenario) {
-  auto known = check_known_keys(
-      ctx, root, "",
-      {"description", "kind", "expected_stale", "requires", "race_timeout_s", "min_race_windows", "not_exercised",
-       "groups", "run_by_default", "fill_job", "race_job", "perf_job", "perf", "region", "bcache", "variants"});
+  auto known = check_known_keys(ctx, root, "",
+                                {"description", "kind", "expected_stale", "requires", "race_timeout_s",
+                                 "min_race_windows", "not_exercised", "writer_iodepth", "groups", "run_by_default",
+                                 "fill_job", "race_job", "perf_job", "perf", "region", "bcache", "variants"});
   if (!known) return known;
   for (auto key : {"region", "bcache", "variants", "perf"}) {
     if (auto table = check_is_table(ctx, root, key); !table) return table;
@@ -456,7 +468,8 @@ Expected<void> read_top_level(const Context& ctx, const toml::table& root, Scena
   auto description = require_string(ctx, root, "description");
   if (!description) return description.error();
   scenario.description = description.value();
-  for (auto step : {read_kind, read_requires, read_groups, read_timeout, read_min_race_windows, read_not_exercised}) {
+  for (auto step : {read_kind, read_requires, read_groups, read_timeout, read_min_race_windows, read_not_exercised,
+                    read_writer_iodepth}) {
     if (auto read = step(ctx, root, scenario); !read) return read;
   }
   if (scenario.kind != ScenarioKind::kPerf || root.get("fill_job") != nullptr) {  // a perf scenario may skip the fill

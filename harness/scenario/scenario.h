@@ -66,6 +66,10 @@ struct ScenarioVariant {
 /// not test the race enough to call a kernel fixed).
 inline constexpr std::uint64_t kDefaultMinRaceWindows = 50;
 
+/// writer_iodepth when a race or control scenario does not set it: 32 bypass writes in
+/// flight at once open 32 times the race windows per second of one (README "Speed").
+inline constexpr std::uint32_t kDefaultWriterIodepth = 32;
+
 /// One loaded scenario, with its variant (if any) already applied to `settings`.
 struct Scenario {
   std::string name;     ///< the file's stem, e.g. "race-seq-bypass"
@@ -83,6 +87,11 @@ struct Scenario {
   /// sysfs knob names the kernel must have, else the run is SKIP (TOML key `requires`).
   std::vector<std::string> required_knobs;
   std::uint32_t race_timeout_s = 300;
+  /// Race and control scenarios: how many of the race's sequential writes are in flight at
+  /// once, given to the race job as $BH_WRITE_DEPTH (1-256). Runs with power cuts use 1
+  /// whatever this says: fio's saved state proves which writes were acknowledged only at
+  /// iodepth 1. TOML key `writer_iodepth`.
+  std::uint32_t writer_iodepth = kDefaultWriterIodepth;
   /// Race scenarios: the race windows (read misses overlapping an in-flight bypass write,
   /// analysis/trace/race_evidence.h) a run with no stale block needs to PASS; fewer is an
   /// ERROR "not exercised". TOML key `min_race_windows`.

@@ -130,6 +130,27 @@ TEST(LoadScenario, MinRaceWindowsDefaultsAndIsReadForRaceScenariosOnly) {
               AllOf(HasSubstr("control-min-windows.toml:3: key 'min_race_windows'"), HasSubstr("only race scenarios")));
 }
 
+TEST(LoadScenario, WriterIodepthDefaultsIsBoundedAndBelongsToRaceWriters) {
+  auto shipped = resolve_scenario("control-disjoint", kJobsDir);
+  ASSERT_TRUE(shipped) << shipped.error().message;
+  EXPECT_EQ(shipped.value().writer_iodepth, kDefaultWriterIodepth);
+  const auto text = read_file(kFixtures / "minimal.toml").value();
+  const auto path = kFixtures / "depth.toml";
+  auto set = load_scenario_text("writer_iodepth = 4\n" + text, path);
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set.value().writer_iodepth, 4u);
+  for (const char* bad : {"writer_iodepth = 0\n", "writer_iodepth = 257\n", "writer_iodepth = \"8\"\n"}) {
+    auto refused = load_scenario_text(bad + text, path);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_THAT(refused.error().message,
+                HasSubstr("depth.toml:1: key 'writer_iodepth': expected an integer from 1 to 256"));
+  }
+  const auto perf_text = read_file(kJobsDir / "perf-randread.toml").value();
+  auto perf = load_scenario_text("writer_iodepth = 4\n" + perf_text, kJobsDir / "perf-copy.toml");
+  ASSERT_FALSE(perf);
+  EXPECT_THAT(perf.error().message, HasSubstr("only race and control scenarios have a race writer"));
+}
+
 TEST(LoadScenario, NotExercisedIsAnErrorUnlessARaceScenarioAsksForSkip) {
   auto shipped = resolve_scenario("race-seq-bypass", kJobsDir);
   ASSERT_TRUE(shipped) << shipped.error().message;

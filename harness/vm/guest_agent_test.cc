@@ -82,12 +82,15 @@ TEST(GuestAgent, IllTypedFioAnswersAreErrors) {
 
 TEST(GuestAgent, IllTypedBulkAnswersAreErrors) {
   EXPECT_EQ(
-      error_of(GarbageGuest("read_blocks", {{"ok", true}, {"data_base64", 0}}).agent.read_blocks("/dev/vda", 0, 4096)),
-      "guest agent: answer to 'read_blocks': field 'data_base64' must be a string");
-  EXPECT_THAT(
       error_of(
-          GarbageGuest("read_blocks", {{"ok", true}, {"data_base64", "!!!!"}}).agent.read_blocks("/dev/vda", 0, 4096)),
-      HasSubstr("in the guest, read_blocks /dev/vda at offset 0: "));
+          GarbageGuest("read_blocks", {{"ok", true}, {"data_lz4_base64", 0}}).agent.read_blocks("/dev/vda", 0, 4096)),
+      "guest agent: answer to 'read_blocks': field 'data_lz4_base64' must be a string");
+  EXPECT_THAT(error_of(GarbageGuest("read_blocks", {{"ok", true}, {"data_lz4_base64", "!!!!"}})
+                           .agent.read_blocks("/dev/vda", 0, 4096)),
+              HasSubstr("in the guest, read_blocks /dev/vda at offset 0: "));
+  EXPECT_THAT(error_of(GarbageGuest("read_blocks", {{"ok", true}, {"data_lz4_base64", "AAAA"}})
+                           .agent.read_blocks("/dev/vda", 0, 4096)),
+              HasSubstr("in the guest, read_blocks /dev/vda at offset 0: lz4"));
   const std::string pipe = "/sys/kernel/tracing/per_cpu/cpu0/trace_pipe_raw";
   EXPECT_EQ(error_of(GarbageGuest("read_pipes",
                                   {{"ok", true}, {"data_lz4_base64", {{pipe, "AA=="}}}, {"raw_bytes", {{pipe, -1}}}})
