@@ -34,7 +34,9 @@ std::string source(const std::string& relative) { return std::string(BH_SOURCE_D
 
 /// Writes a copy of race-seq-bypass into `dir` as NAME.toml whose race job also runs
 /// `shell_command` in the guest (fio's exec engine splits its arguments on spaces only, so
-/// the command's words are separated by tabs, which the shell splits on). Returns its path.
+/// the command's words are separated by tabs, which the shell splits on). Its writer runs at
+/// iodepth 1, so the race lasts ~14 s instead of ~1.5 s: long enough to be hit mid-way.
+/// Returns its path.
 fs::path fault_scenario(const fs::path& dir, const std::string& name, const std::string& shell_command,
                         int race_timeout_s = 300) {
   auto toml = read_file(source("jobs/race-seq-bypass.toml")).value();
@@ -42,7 +44,7 @@ fs::path fault_scenario(const fs::path& dir, const std::string& name, const std:
     const auto at = toml.find(from);
     if (at != std::string::npos) toml.replace(at, from.size(), to);
   };
-  replace("race_timeout_s = 300", "race_timeout_s = " + std::to_string(race_timeout_s));
+  replace("race_timeout_s = 300", "race_timeout_s = " + std::to_string(race_timeout_s) + "\nwriter_iodepth = 1");
   replace("fill_job = \"fill.fio\"", "fill_job = \"" + source("jobs/fill.fio") + "\"");
   replace("race_job = \"race.fio\"", "race_job = \"" + name + ".fio\"");
   std::string command = shell_command;
@@ -135,10 +137,11 @@ class FaultInjection : public ::testing::Test {
 };
 
 TEST_F(FaultInjection, QemuKilledFromOutsideMidRaceIsAnError) {
-  WatchedCli cli(race_args(out_, "race-seq-bypass"));
+  const auto scenario = fault_scenario(dir_.path(), "fault-kill", "true");
+  WatchedCli cli(race_args(out_, scenario.string()));
   ASSERT_TRUE(cli.wait_for_output("] race")) << cli.output();
   std::this_thread::sleep_for(2s);
-  const auto run_dir = out_ / "race-seq-bypass" / "run-1-seed-1";
+  const auto run_dir = out_ / "fault-kill" / "run-1-seed-1";
   const int qemu = recorded_qemu_pid(run_dir);
   ASSERT_GT(qemu, 0);
   ASSERT_EQ(::kill(qemu, SIGKILL), 0);
@@ -291,7 +294,9 @@ TEST_F(FaultInjection, CtrlCInEachPhaseOfARunStopsWithin5sKeepingWhatItHas) {
     const auto run = only_run(out);
     EXPECT_EQ(run.value("status", ""), "ERROR");
     EXPECT_THAT(run.value("reason", ""), HasSubstr("interrupted"));
-    if (phase != "] boot") EXPECT_TRUE(fs::exists(out / "race-seq-bypass" / "run-1-seed-1" / "backing.img"));
+    if (phase != "] boot") {
+      EXPECT_TRUE(fs::exists(out / "race-seq-bypass" / "run-1-seed-1" / "backing.img"));
+    }
   }
 }
 

@@ -40,7 +40,10 @@ class PerfRun {
 
   void run() {
     steps_.start();
-    counters_before_ = settled_counters("provision").values;
+    // No wait for a fold here: bcache0 is new, so its totals count from zero, and what the
+    // first phase's reading adds is everything since registration (the kernel's own read of
+    // the partition table included). That saves one fold, ~14 s a run.
+    counters_before_ = or_error(counter_source().read(), "reading bcache's counters after provisioning");
     if (!context_.scenario.fill_job.empty()) {
       steps_.fill();
       record_counters("fill");
@@ -77,12 +80,17 @@ class PerfRun {
   /// bcache's counters once its accounting timer has folded in everything counted so far.
   SettledCounters settled_counters(const std::string& after_phase) {
     steps_.phase("settle counters");
-    const auto device = fs::path(steps_.bcache().bcache_device).filename().string();
-    GuestCounterSource source(steps_.session().agent(), bcache_stats_total_dir(device));
+    auto source = counter_source();
     SteadyClock clock;
     auto settled = or_error(settle_counters(source, clock), "reading bcache's counters after " + after_phase);
     steps_.timed("settle_" + after_phase);
     return settled;
+  }
+
+  /// bcache0's stats_total in the guest.
+  GuestCounterSource counter_source() {
+    const auto device = fs::path(steps_.bcache().bcache_device).filename().string();
+    return GuestCounterSource(steps_.session().agent(), bcache_stats_total_dir(device));
   }
 
   /// Records phase `name`'s counters: before it, after it, and the difference.
