@@ -159,8 +159,8 @@ class RunSteps {
   /// 1 over the region through a view of the backing device's data (bcache0's offsets,
   /// no dm-delay, bcache not yet registered), so the race starts with the fill on the
   /// backing device and an empty cache: every first read misses. ERROR unless fio wrote all
-  /// of it. Timed as "fill".
-  void fill_data(Provisioner& provisioner);
+  /// of it. Timed as "fill"; returns its seconds.
+  double fill_data(Provisioner& provisioner);
   /// Runs the fill job on `device`; ERROR unless it wrote the whole fill range.
   void run_fill(const std::string& device);
   void arm_trace();
