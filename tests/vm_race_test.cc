@@ -119,6 +119,33 @@ TEST(RaceVerdict, AKernelThatInsertsNoReadMissPassesWithItsWindowsClosed) {
   EXPECT_THAT(output, ::testing::HasSubstr("race windows, all closed"));
 }
 
+// The reference fix (jobs/patches/bcache-track-bypass-writes-*.patch, the patch for stock's
+// series) earns a PASS where stock FAILs: the same run opens its race windows on both, and
+// on the patched module none of them becomes a stale insert.
+TEST(RaceVerdict, TheReferenceFixClosesTheWindowsStockLeavesOpen) {
+  const auto stock = prepared("debian:stock");
+  ASSERT_TRUE(stock) << stock.error().message;
+  const std::string series = stock.value().kernel.release.starts_with("6.12") ? "6.12" : "6.1";
+  const auto module = build_patched_module("jobs/patches/bcache-track-bypass-writes-" + series + ".patch");
+  ASSERT_TRUE(module) << module.error().message;
+  std::string output;
+  const auto fixed =
+      run_and_summarise({"--kernel", module.value().spec, "--scenario", "race-seq-bypass", "--seed", "1"}, 0, output);
+  ASSERT_TRUE(fixed.is_object()) << output;
+  const auto& run = fixed["scenarios"][0]["runs"][0];
+  EXPECT_EQ(run["status"], "PASS") << run.value("reason", "");
+  EXPECT_EQ(run["stale_blocks"], 0);
+  EXPECT_GE(run["race_windows"].get<int>(), run["race_evidence"]["min_race_windows"].get<int>());
+  EXPECT_EQ(run["stale_inserts"], 0);
+  EXPECT_THAT(output, ::testing::HasSubstr("race windows, all closed"));
+  const auto plain = run_and_summarise({"--scenario", "race-seq-bypass", "--seed", "1"}, 1, output);
+  ASSERT_TRUE(plain.is_object()) << output;
+  const auto& stock_run = plain["scenarios"][0]["runs"][0];
+  EXPECT_EQ(stock_run["status"], "FAIL");
+  EXPECT_GT(stock_run["stale_blocks"].get<int>(), 0);
+  EXPECT_GT(stock_run["stale_inserts"].get<int>(), 0);
+}
+
 TEST(RaceVerdict, AnUnknownScenarioIsAUsageErrorListingTheKnownOnes) {
   const auto result = run_cli({"run", "--scenario", "race-typo"});
   EXPECT_EQ(result.exit_code, 2);
