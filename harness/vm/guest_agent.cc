@@ -140,8 +140,8 @@ Expected<GuestFioResult> GuestAgent::fio(const std::string& job_text, const std:
 }
 
 Expected<std::string> GuestAgent::read_blocks(const std::string& path, std::uint64_t offset, std::uint64_t length) {
-  // LZ4 blocks in base64 over virtio-serial: the harness's generation-stamped blocks shrink
-  // ~40 times. Allow 30 s plus 2 s per MiB, as for data that does not compress.
+  // LZ4 blocks in base64 over virtio-serial: 16 MiB of fio's generation-stamped fill
+  // shrinks to 112 KiB. Allow 30 s plus 2 s per MiB, as for data that does not compress.
   const auto timeout = 30s + std::chrono::seconds(2 * (length >> 20));
   auto response =
       channel_.call(protocol::kOpReadBlocks,
