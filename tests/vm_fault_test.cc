@@ -129,6 +129,16 @@ void expect_no_qemu_left(const fs::path& out) {
 
 std::string errors_text(const Json& run) { return run.contains("errors") ? run["errors"].dump() : "(no errors)"; }
 
+/// Once the CLI's race has run 2 s (a fault scenario's race lasts ~14 s), sends `signal` to
+/// the QEMU of `run_dir`. Call it inside ASSERT_NO_FATAL_FAILURE: a failure ends the test.
+void signal_qemu_mid_race(WatchedCli& cli, const fs::path& run_dir, int signal) {
+  ASSERT_TRUE(cli.wait_for_output("] race")) << cli.output();
+  std::this_thread::sleep_for(2s);
+  const int qemu = recorded_qemu_pid(run_dir);
+  ASSERT_GT(qemu, 0);
+  ASSERT_EQ(::kill(qemu, signal), 0);
+}
+
 class FaultInjection : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(prepared("debian:stock")) << "kernel preparation failed"; }
@@ -139,12 +149,8 @@ class FaultInjection : public ::testing::Test {
 TEST_F(FaultInjection, QemuKilledFromOutsideMidRaceIsAnError) {
   const auto scenario = fault_scenario(dir_.path(), "fault-kill", "true");
   WatchedCli cli(race_args(out_, scenario.string()));
-  ASSERT_TRUE(cli.wait_for_output("] race")) << cli.output();
-  std::this_thread::sleep_for(2s);
   const auto run_dir = out_ / "fault-kill" / "run-1-seed-1";
-  const int qemu = recorded_qemu_pid(run_dir);
-  ASSERT_GT(qemu, 0);
-  ASSERT_EQ(::kill(qemu, SIGKILL), 0);
+  ASSERT_NO_FATAL_FAILURE(signal_qemu_mid_race(cli, run_dir, SIGKILL));
   EXPECT_EQ(cli.wait_for_exit(60s), 3) << cli.output();
   const auto run = only_run(out_);
   EXPECT_EQ(run.value("status", ""), "ERROR") << run.dump();
@@ -173,11 +179,7 @@ TEST_F(FaultInjection, AGuestThatStopsAnsweringMidRaceIsAnErrorAtItsDeadline) {
   // near; the race itself takes about 15 s.
   const auto scenario = fault_scenario(dir_.path(), "fault-hang", "true", 30);
   WatchedCli cli(race_args(out_, scenario.string()));
-  ASSERT_TRUE(cli.wait_for_output("] race")) << cli.output();
-  std::this_thread::sleep_for(2s);
-  const int qemu = recorded_qemu_pid(out_ / "fault-hang" / "run-1-seed-1");
-  ASSERT_GT(qemu, 0);
-  ASSERT_EQ(::kill(qemu, SIGSTOP), 0);
+  ASSERT_NO_FATAL_FAILURE(signal_qemu_mid_race(cli, out_ / "fault-hang" / "run-1-seed-1", SIGSTOP));
   EXPECT_EQ(cli.wait_for_exit(400s), 3) << cli.output();
   const auto run = only_run(out_);
   EXPECT_EQ(run.value("status", ""), "ERROR") << run.dump();
