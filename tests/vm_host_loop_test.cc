@@ -25,17 +25,22 @@ using Json = nlohmann::json;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 
+/// The harness's loop devices whose backing file lies under `dir`, now.
+std::vector<HarnessLoop> loops_now_under(const fs::path& dir) {
+  std::vector<HarnessLoop> found;
+  for (const auto& loop : harness_loop_devices()) {
+    if (loop.backing_file.rfind(dir.string(), 0) == 0) found.push_back(loop);
+  }
+  return found;
+}
+
 /// The harness's loop devices whose backing file lies under `dir`, after waiting up to 5 s
 /// for the kernel's autoclear.
 std::vector<HarnessLoop> loops_under(const fs::path& dir) {
-  std::vector<HarnessLoop> left;
-  for (int i = 0; i < 50; ++i) {
-    left.clear();
-    for (const auto& loop : harness_loop_devices()) {
-      if (loop.backing_file.rfind(dir.string(), 0) == 0) left.push_back(loop);
-    }
-    if (left.empty()) break;
+  auto left = loops_now_under(dir);
+  for (int i = 0; i < 50 && !left.empty(); ++i) {
     std::this_thread::sleep_for(100ms);
+    left = loops_now_under(dir);
   }
   return left;
 }
@@ -102,8 +107,8 @@ int interrupted_run(const TempDir& dir, int signal) {
   BackgroundCli harness({"run", "--accel", "tcg", "--devices", "host-loop", "--scenario", "control-disjoint", "--seed",
                          "1", "--out", (dir.path() / "out").string()});
   if (!harness.started()) return -1;
-  for (int i = 0; i < 600 && loops_under(dir.path()).empty(); ++i) std::this_thread::sleep_for(100ms);
-  std::this_thread::sleep_for(3s);  // into the boot
+  for (int i = 0; i < 600 && loops_now_under(dir.path()).empty(); ++i) std::this_thread::sleep_for(100ms);
+  std::this_thread::sleep_for(1s);  // into the boot (the loops exist from the boot's start; a boot takes ~3.5 s)
   return harness.stop(signal);
 }
 
@@ -112,8 +117,11 @@ TEST(HostLoop, NoLoopDeviceOutlivesAnInterruptedOrKilledHarness) {
     SCOPED_TRACE(signal == SIGINT ? "SIGINT" : "SIGKILL");
     TempDir dir("bh-host-loop-signal");
     const int status = interrupted_run(dir, signal);
-    if (signal == SIGINT) EXPECT_EQ(WEXITSTATUS(status), 130);
-    if (signal == SIGKILL) EXPECT_TRUE(WIFSIGNALED(status));
+    if (signal == SIGINT) {
+      EXPECT_EQ(WEXITSTATUS(status), 130) << "the run was not interrupted";
+    } else {
+      EXPECT_TRUE(WIFSIGNALED(status)) << "the run was not killed";
+    }
     EXPECT_TRUE(loops_under(dir.path()).empty()) << "the loop devices outlived the harness";
     const auto doctor = run_cli({"doctor"});
     EXPECT_THAT(doctor.output, ::testing::Not(HasSubstr(dir.path().string())));
