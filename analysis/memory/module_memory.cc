@@ -113,14 +113,14 @@ Expected<ModuleMemory> module_memory(const MemoryCapture& capture) {
   if (!trace) return trace.error();
   if (trace.value().lost_events > 0) {
     return fail("the memory trace lost " + std::to_string(trace.value().lost_events) + " events (" +
-                trace.value().loss_detail + "): its figures would under-count");
+                trace.value().loss_detail + "): " + std::string(kTraceLossError));
   }
   const auto unpaired = trace.value().unpaired_entries + trace.value().unpaired_returns;
   if (unpaired > 0) {
     return fail(std::to_string(trace.value().unpaired_returns) + " allocator returns and " +
                 std::to_string(trace.value().unpaired_entries) +
-                " entries of the memory trace found no partner: allocations it cannot size, so its figures would "
-                "under-count");
+                " entries of the memory trace found no partner: allocations it cannot size, so " +
+                std::string(kTraceLossError));
   }
   auto phases = timeline(trace.value());
   if (!phases) return phases.error();

@@ -49,9 +49,16 @@ struct ModuleMemory {
 nlohmann::json allocinfo_check(const nlohmann::json& bcache_memory, const nlohmann::json& memory_kib,
                                std::string_view phase);
 
+/// How module_memory()'s error ends when the trace lost what it needed (events, kprobe hits,
+/// entries or returns to pair): the guest's doing, not bcache's, and a fresh run may not.
+inline constexpr std::string_view kTraceLossError = "its figures would under-count";
+
+/// True when `error` (module_memory()'s, with any prefix) says the trace lost what it needed.
+inline bool is_trace_loss(std::string_view error) { return error.ends_with(kTraceLossError); }
+
 /// Decodes and summarizes `capture`. Errors name what does not parse, a trace without phase
 /// marks, or one that lost events or has probe entries and returns that do not pair up (the
-/// figures would under-count: never reported).
+/// figures would under-count: never reported; is_trace_loss() tells those apart).
 Expected<ModuleMemory> module_memory(const MemoryCapture& capture);
 
 }  // namespace bh::analysis

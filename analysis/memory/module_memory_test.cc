@@ -84,6 +84,9 @@ TEST(ModuleMemory, LostEventsOrMissingMarksGiveNoFigures) {
   ASSERT_FALSE(lost);
   EXPECT_EQ(lost.error().message,
             "the memory trace lost 4 events (cpu0: 4 dropped events): its figures would under-count");
+  EXPECT_TRUE(is_trace_loss(lost.error().message));
+  EXPECT_TRUE(is_trace_loss("/run/memory.trace: " + unsized.error().message)) << "a prefixed error too";
+  EXPECT_FALSE(is_trace_loss(open_ended.error().message)) << "an unstopped trace is no loss a rerun avoids";
 }
 
 TEST(AllocinfoCheck, ComparesAllocinfoWithTheTracedBytesAsTheMeasuredPhaseStarted) {

@@ -90,6 +90,7 @@ std::string run_line(const RunResult& run) {
     line += "; and " + std::to_string(run.errors.size()) + " harness error" + (run.errors.size() > 1 ? "s" : "") +
             ": " + run.errors.front();
   }
+  if (run.retried) line += "; second attempt (the first was an ERROR: " + run.retried->first_attempt_reason + ")";
   return line;
 }
 
@@ -149,6 +150,10 @@ Json to_json(const RunResult& run) {
   Json cuts = Json::array();
   for (const auto& cut : run.power_cuts) cuts.push_back(to_json(cut));
   json["power_cuts"] = cuts;
+  if (run.retried) {
+    json["retried"] = {{"first_attempt_dir", run.retried->first_attempt_dir},
+                       {"first_attempt_reason", run.retried->first_attempt_reason}};
+  }
   return json;
 }
 

@@ -93,6 +93,12 @@ struct PowerCutResult {
   std::optional<RaceEvidenceResult> race_evidence;
 };
 
+/// A run's first attempt, when the run was made twice (see retrying_lost_measurements).
+struct RetriedAttempt {
+  std::string first_attempt_dir;     ///< where its files are kept
+  std::string first_attempt_reason;  ///< why it was an ERROR
+};
+
 /// One run of one scenario with one seed.
 struct RunResult {
   std::uint64_t seed = 0;
@@ -124,6 +130,12 @@ struct RunResult {
   std::optional<bool> exercised;
   /// One per power cut; empty without --power-cuts.
   std::vector<PowerCutResult> power_cuts;
+  /// Set only on an ERROR whose one error is a measurement the guest lost (a memory trace
+  /// that missed events), which a fresh attempt with the same seed may not lose: that error.
+  /// Not in summary.json.
+  std::string retry_reason;
+  /// "retried": this is the second attempt of its seed; the first one's directory and reason.
+  std::optional<RetriedAttempt> retried;
 
   /// The run's stale blocks (0 when it verified nothing).
   std::uint64_t stale_blocks() const { return verification ? verification->stale_blocks : 0; }

@@ -98,6 +98,18 @@ TEST(SummaryJson, ErrorsAreListedBesideAFail) {
   EXPECT_NE(run_line(run).find("; and 1 harness error: verify: timed out"), std::string::npos) << run_line(run);
 }
 
+TEST(SummaryJson, ASecondAttemptSaysWhereTheFirstIsAndWhyItWasAnError) {
+  auto run = run_with(Status::kPass, 0, 5);
+  run.retry_reason = "never written";
+  EXPECT_FALSE(to_json(run).contains("retried")) << "a run made once has no retried";
+  EXPECT_FALSE(to_json(run).contains("retry_reason"));
+  run.retried = RetriedAttempt{"/out/perf/run-5-seed-5.attempt-1", "bcache's memory: lost 1 events"};
+  const auto json = to_json(run);
+  EXPECT_EQ(json["retried"]["first_attempt_dir"], "/out/perf/run-5-seed-5.attempt-1");
+  EXPECT_EQ(json["retried"]["first_attempt_reason"], "bcache's memory: lost 1 events");
+  EXPECT_THAT(run_line(run), HasSubstr("second attempt (the first was an ERROR: bcache's memory: lost 1 events)"));
+}
+
 TEST(HumanSummary, OneLinePerScenarioWithStatusAndStaleCounts) {
   RunSummary summary{
       "tcg",

@@ -1,5 +1,6 @@
 #include "harness/runs/perf_run.h"
 
+#include "analysis/memory/module_memory.h"
 #include "analysis/run_metrics.h"
 #include "harness/bcache/bcache_counters.h"
 #include "harness/bcache/provisioner.h"
@@ -28,6 +29,14 @@ std::string perf_workload_problem(const analysis::FioReport& report, std::uint32
     }
   }
   return "";
+}
+
+void add_memory_error(RunResult& result, const std::string& memory_error) {
+  add_error(result.errors, "bcache's memory: " + memory_error);
+  settle_errors(result.status, result.reason, result.errors);
+  if (result.status == Status::kError && result.errors.size() == 1 && analysis::is_trace_loss(memory_error)) {
+    result.retry_reason = result.errors.front();
+  }
 }
 
 namespace {
@@ -136,8 +145,7 @@ RunResult run_perf_once(const RunContext& context, std::string& used_accel) {
     const auto memory_error = result.metrics.find("bcache_memory_error");
     if (memory_error != result.metrics.end() && result.status == Status::kPass &&
         fs::exists(context.run_dir / analysis::kModuleMemoryTraceDir)) {
-      add_error(result.errors, "bcache's memory: " + memory_error->get<std::string>());
-      settle_errors(result.status, result.reason, result.errors);
+      add_memory_error(result, memory_error->get<std::string>());
     }
     note_memory_trace_error(result, perf.memory_trace_error());
   }

@@ -25,6 +25,12 @@ std::map<std::string, std::string> perf_phase_environment(const std::string& pha
 /// and ran at least 90% of `runtime_s`; otherwise why not.
 std::string perf_workload_problem(const analysis::FioReport& report, std::uint32_t runtime_s);
 
+/// Makes a perf run with a memory trace that gave no figure (`memory_error`, as
+/// bcache_memory_error says it) an ERROR, saying so among its errors. When that is its only
+/// error and the trace lost events (analysis::is_trace_loss), the run may be made again
+/// (RunResult::retry_reason): the loss was the guest's tracing, not the kernel under test.
+void add_memory_error(RunResult& result, const std::string& memory_error);
+
 /// Runs the perf scenario once; the result is PASS, FAIL, ERROR or SKIP with its reason,
 /// timings, and (when the measured phase ran) its metrics. `used_accel` receives the
 /// accelerator of the boot (empty if none).

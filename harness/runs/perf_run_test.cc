@@ -48,5 +48,37 @@ TEST(PerfPhaseEnvironment, NamesTheRuntimeAndTheLogPrefix) {
   EXPECT_EQ(env.at("BH_LAT_LOG"), "measure");
 }
 
+RunResult passing_run() {
+  RunResult run;
+  run.status = Status::kPass;
+  return run;
+}
+
+TEST(PerfMemoryError, ALostTraceMakesAnErrorThatMayBeRetried) {
+  auto run = passing_run();
+  add_memory_error(run,
+                   "/out/memory.trace: the memory trace lost 1 events (vfree: 1 missed): its figures would "
+                   "under-count");
+  EXPECT_EQ(run.status, Status::kError);
+  EXPECT_THAT(run.reason, HasSubstr("bcache's memory: /out/memory.trace: the memory trace lost 1 events"));
+  EXPECT_EQ(run.retry_reason, run.reason);
+}
+
+TEST(PerfMemoryError, AnErrorOtherThanALossIsNotRetried) {
+  auto run = passing_run();
+  add_memory_error(run, "the memory trace has no end mark (it was not stopped)");
+  EXPECT_EQ(run.status, Status::kError);
+  EXPECT_EQ(run.retry_reason, "");
+}
+
+TEST(PerfMemoryError, ALossBesideAnotherErrorIsNotRetried) {
+  auto run = passing_run();
+  run.errors = {"saving bcache-counters.json: No space left on device"};
+  add_memory_error(run, "the memory trace lost 2 events (cpu1: 2 dropped events): its figures would under-count");
+  EXPECT_EQ(run.status, Status::kError);
+  EXPECT_EQ(run.errors.size(), 2u);
+  EXPECT_EQ(run.retry_reason, "") << "the other error would come back";
+}
+
 }  // namespace
 }  // namespace bh

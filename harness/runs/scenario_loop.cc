@@ -8,6 +8,7 @@
 #include "harness/runs/perf_run.h"
 #include "harness/runs/provenance_probe.h"
 #include "harness/runs/race_run.h"
+#include "harness/runs/run_retry.h"
 #include "harness/vm/doctor.h"
 #include "util/files.h"
 #include "util/interrupt.h"
@@ -60,7 +61,10 @@ std::string run_dir_name(int index, std::uint64_t seed) {
   return "run-" + std::to_string(index + 1) + "-seed-" + std::to_string(seed);
 }
 
-RunOnce guest_run_once(const RunOptions& options, const RunEvents& events) {
+namespace {
+
+/// guest_run_once without its second attempt.
+RunOnce guest_run_once_without_retry(const RunOptions& options, const RunEvents& events) {
   return [&options, &events](const Scenario& scenario, const PreparedGuest& guest, std::uint64_t seed,
                              const fs::path& run_dir, ProgressPosition position, std::string& used_accel) {
     fs::create_directories(run_dir);
@@ -79,6 +83,15 @@ RunOnce guest_run_once(const RunOptions& options, const RunEvents& events) {
                        perf ? PowerCutOptions{} : options.power_cuts};
     return perf ? run_perf_once(context, used_accel) : run_race_once(context, used_accel);
   };
+}
+
+}  // namespace
+
+RunOnce guest_run_once(const RunOptions& options, const RunEvents& events) {
+  return retrying_lost_measurements(guest_run_once_without_retry(options, events),
+                                    [&events](const ProgressPosition& position, const std::string& text) {
+                                      events.say(format_position(position) + ": " + text);
+                                    });
 }
 
 void run_interruptible(std::vector<RunResult>& runs, std::uint64_t seed, const fs::path& run_dir,

@@ -14,6 +14,7 @@
 #include "harness/runs/guest_options.h"
 #include "harness/runs/power_cut_plan.h"
 #include "harness/runs/run_events.h"
+#include "harness/runs/run_once.h"
 #include "harness/scenario/scenario.h"
 #include "harness/vm/guest_preparation.h"
 
@@ -43,14 +44,9 @@ std::uint64_t choose_seed(const RunOptions& options);
 /// "run-N-seed-S" for the run at 0-based `index`.
 std::string run_dir_name(int index, std::uint64_t seed);
 
-/// One run of one scenario with one seed in `run_dir`; `position` is where it stands, and
-/// `used_accel` receives the accelerator of its boot.
-using RunOnce =
-    std::function<RunResult(const Scenario& scenario, const PreparedGuest& guest, std::uint64_t seed,
-                            const std::filesystem::path& run_dir, ProgressPosition position, std::string& used_accel)>;
-
 /// The real RunOnce: a fresh guest, a perf run or a race run (with options' power cuts)
-/// by the scenario's kind, its phases shown on `events`.
+/// by the scenario's kind, its phases shown on `events`; a run whose guest lost a
+/// measurement is made once more (retrying_lost_measurements).
 RunOnce guest_run_once(const RunOptions& options, const RunEvents& events);
 
 /// Runs one seed's run (`run`, into run_dir) and adds its result to `runs`. On Ctrl-C the
