@@ -136,6 +136,12 @@ std::uint64_t FioReport::total_ios() const {
   return total;
 }
 
+std::uint64_t FioReport::read_ios() const {
+  std::uint64_t total = 0;
+  for (const auto& job : jobs) total += job.read.total_ios;
+  return total;
+}
+
 Expected<FioReport> parse_fio_json(std::string_view text) {
   const auto objects = top_level_objects(text);
   for (auto it = objects.rbegin(); it != objects.rend(); ++it) {

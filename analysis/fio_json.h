@@ -58,6 +58,8 @@ struct FioReport {
 
   /// I/Os completed over all jobs and directions: the proof the workload happened.
   std::uint64_t total_ios() const;
+  /// Reads completed over all jobs.
+  std::uint64_t read_ios() const;
 };
 
 /// Parses fio's JSON output, skipping text before and after it; with several objects the

@@ -23,6 +23,7 @@ TEST(ParseFioJson, ReadsARealFio333MixedJob) {
   EXPECT_EQ(job.read.total_ios, 5514u);
   EXPECT_EQ(job.write.total_ios, 5545u);
   EXPECT_EQ(report.value().total_ios(), 5514u + 5545u);
+  EXPECT_EQ(report.value().read_ios(), 5514u);
   EXPECT_EQ(job.read.io_bytes, 22585344u);
   EXPECT_EQ(job.read.runtime_ms, 1001u);
 }

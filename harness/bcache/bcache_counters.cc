@@ -102,6 +102,14 @@ Expected<BcacheCounterValues> counter_delta(const BcacheCounterValues& before, c
   return delta;
 }
 
+nlohmann::json reads_check(const BcacheCounterValues& delta, std::uint64_t fio_reads) {
+  std::uint64_t counted = 0;
+  for (const char* name : {"cache_hits", "cache_misses", "cache_bypass_hits", "cache_bypass_misses"}) {
+    if (const auto it = delta.find(name); it != delta.end()) counted += it->second;
+  }
+  return {{"fio_reads", fio_reads}, {"reads_not_counted", fio_reads > counted ? fio_reads - counted : 0}};
+}
+
 nlohmann::json to_json(const BcacheCounterValues& before, const SettledCounters& after,
                        const BcacheCounterValues& delta) {
   return nlohmann::json{{"before", before},

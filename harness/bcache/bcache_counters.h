@@ -86,6 +86,16 @@ Expected<SettledCounters> settle_counters(CounterSource& source, Clock& clock,
 /// (the totals only grow, unless someone wrote clear_stats in between).
 Expected<BcacheCounterValues> counter_delta(const BcacheCounterValues& before, const BcacheCounterValues& after);
 
+/// bcache counts one request per bio it is sent, so over a phase in which fio alone read
+/// the device, cache_hits + cache_misses + cache_bypass_hits + cache_bypass_misses is at
+/// least fio's reads. bcache's own accounting breaks that: scale_accounting (stats.c, 6.1
+/// and 6.12 alike) moves each 13.64 s period's count into the totals as a 32-bit value
+/// shifted left by 16, so a period with more than 65,535 requests of one kind (about 4,800
+/// a second) loses a multiple of 65,536 of them.
+/// {"fio_reads": fio_reads, "reads_not_counted": how many of them the delta lacks (0 when
+/// it has them all)}.
+nlohmann::json reads_check(const BcacheCounterValues& delta, std::uint64_t fio_reads);
+
 /// {"before": {...}, "after": {...}, "delta": {...}, "settle_s": waited_s, "saw_tick": bool}.
 nlohmann::json to_json(const BcacheCounterValues& before, const SettledCounters& after,
                        const BcacheCounterValues& delta);

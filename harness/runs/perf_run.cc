@@ -1,5 +1,7 @@
 #include "harness/runs/perf_run.h"
 
+#include <optional>
+
 #include "analysis/memory/module_memory.h"
 #include "analysis/run_metrics.h"
 #include "harness/bcache/bcache_counters.h"
@@ -83,7 +85,7 @@ class PerfRun {
     if (const auto problem = perf_workload_problem(report, seconds); !problem.empty()) {
       stop(Status::kError, name + " phase: " + problem + ": the workload did not happen as designed");
     }
-    record_counters(name);
+    record_counters(name, report.read_ios());
   }
 
   /// bcache's counters once its accounting timer has folded in everything counted so far.
@@ -102,11 +104,14 @@ class PerfRun {
     return GuestCounterSource(steps_.session().agent(), bcache_stats_total_dir(device));
   }
 
-  /// Records phase `name`'s counters: before it, after it, and the difference.
-  void record_counters(const std::string& name) {
+  /// Records phase `name`'s counters: before it, after it, and the difference; with the
+  /// reads fio made in it, when fio alone read the device (not in the fill, which follows
+  /// the kernel's own reads at registration).
+  void record_counters(const std::string& name, std::optional<std::uint64_t> fio_reads = std::nullopt) {
     const auto after = settled_counters(name);
     const auto delta = or_error(counter_delta(counters_before_, after.values), "bcache's counters over " + name);
     counters_[name] = to_json(counters_before_, after, delta);
+    if (fio_reads) counters_[name].update(reads_check(delta, *fio_reads));
     counters_before_ = after.values;
     // Saved after every phase, so a run that stops later keeps the phases it completed.
     or_error(write_json(context_.run_dir, "bcache-counters.json", counters_), "saving bcache-counters.json");
