@@ -82,6 +82,11 @@ void expect_counters_per_phase(const PerfRunOutput& first) {
                                measure["cache_bypass_hits"].get<double>() +
                                measure["cache_bypass_misses"].get<double>();
   EXPECT_EQ(reads_counted, first.run()["latency_us"]["read"]["samples"].get<double>()) << measure;
+  // ...and the run says so itself: fio's reads beside how many of them bcache did not count.
+  EXPECT_EQ(counters["measure"]["fio_reads"].get<double>(), first.run()["latency_us"]["read"]["samples"].get<double>());
+  EXPECT_EQ(counters["measure"]["reads_not_counted"], 0);
+  EXPECT_TRUE(counters["warmup"].contains("reads_not_counted"));
+  EXPECT_FALSE(counters["fill"].contains("fio_reads")) << "the kernel reads bcache0 too before the fill";
   // The writer's 128 KiB writes pass the 64 KiB cutoff: bcache counts them as bypassed.
   EXPECT_GT(measure["bypassed_bytes"].get<double>(), 0) << measure;
 }
