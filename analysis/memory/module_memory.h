@@ -50,7 +50,8 @@ nlohmann::json allocinfo_check(const nlohmann::json& bcache_memory, const nlohma
                                std::string_view phase);
 
 /// How module_memory()'s error ends when the trace lost what it needed (events, kprobe hits,
-/// entries or returns to pair): the guest's doing, not bcache's, and a fresh run may not.
+/// entries or returns to pair): the guest's tracing lost them, not bcache, and a fresh run
+/// may lose none.
 inline constexpr std::string_view kTraceLossError = "its figures would under-count";
 
 /// True when `error` (module_memory()'s, with any prefix) says the trace lost what it needed.

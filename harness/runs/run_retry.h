@@ -1,8 +1,9 @@
 #pragma once
 /// One more attempt for a run that the guest's own measuring failed, not the kernel under
 /// test: a perf run whose memory trace lost events is an ERROR (its figure would
-/// under-count), yet its seed run again usually traces every event. Without a second
-/// attempt one such loss in 16 runs would make a whole `compare` an ERROR.
+/// under-count), and the same seed run again need not lose any: the loss was the guest's
+/// tracing. Without a second attempt one such loss in 16 runs (measured) would make most
+/// 16-run `compare`s an ERROR.
 
 #include <functional>
 #include <string>
