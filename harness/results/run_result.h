@@ -130,10 +130,10 @@ struct RunResult {
   std::optional<bool> exercised;
   /// One per power cut; empty without --power-cuts.
   std::vector<PowerCutResult> power_cuts;
-  /// Set only on an ERROR whose one error is a measurement the guest lost (a memory trace
-  /// that missed events), which a fresh attempt with the same seed may not lose: that error.
-  /// Not in summary.json.
-  std::string retry_reason;
+  /// True only on an ERROR whose one error is a measurement the guest lost (a memory trace
+  /// that missed events), which a fresh attempt with the same seed may not lose. Not in
+  /// summary.json.
+  bool lost_a_measurement = false;
   /// "retried": this is the second attempt of its seed; the first one's directory and reason.
   std::optional<RetriedAttempt> retried;
 

@@ -37,7 +37,7 @@ void add_memory_error(RunResult& result, const std::string& memory_error) {
   add_error(result.errors, "bcache's memory: " + memory_error);
   settle_errors(result.status, result.reason, result.errors);
   if (result.status == Status::kError && result.errors.size() == 1 && analysis::is_trace_loss(memory_error)) {
-    result.retry_reason = result.errors.front();
+    result.lost_a_measurement = true;
   }
 }
 

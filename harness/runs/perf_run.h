@@ -28,7 +28,7 @@ std::string perf_workload_problem(const analysis::FioReport& report, std::uint32
 /// Makes a perf run with a memory trace that gave no figure (`memory_error`, as
 /// bcache_memory_error says it) an ERROR, saying so among its errors. When that is its only
 /// error and the trace lost events (analysis::is_trace_loss), the run may be made again
-/// (RunResult::retry_reason): the loss was the guest's tracing, not the kernel under test.
+/// (RunResult::lost_a_measurement): the loss was the guest's tracing, not the kernel under test.
 void add_memory_error(RunResult& result, const std::string& memory_error);
 
 /// Runs the perf scenario once; the result is PASS, FAIL, ERROR or SKIP with its reason,

@@ -61,14 +61,14 @@ TEST(PerfMemoryError, ALostTraceMakesAnErrorThatMayBeRetried) {
                    "under-count");
   EXPECT_EQ(run.status, Status::kError);
   EXPECT_THAT(run.reason, HasSubstr("bcache's memory: /out/memory.trace: the memory trace lost 1 events"));
-  EXPECT_EQ(run.retry_reason, run.reason);
+  EXPECT_TRUE(run.lost_a_measurement);
 }
 
 TEST(PerfMemoryError, AnErrorOtherThanALossIsNotRetried) {
   auto run = passing_run();
   add_memory_error(run, "the memory trace has no end mark (it was not stopped)");
   EXPECT_EQ(run.status, Status::kError);
-  EXPECT_EQ(run.retry_reason, "");
+  EXPECT_FALSE(run.lost_a_measurement);
 }
 
 TEST(PerfMemoryError, ALossBesideAnotherErrorIsNotRetried) {
@@ -77,7 +77,7 @@ TEST(PerfMemoryError, ALossBesideAnotherErrorIsNotRetried) {
   add_memory_error(run, "the memory trace lost 2 events (cpu1: 2 dropped events): its figures would under-count");
   EXPECT_EQ(run.status, Status::kError);
   EXPECT_EQ(run.errors.size(), 2u);
-  EXPECT_EQ(run.retry_reason, "") << "the other error would come back";
+  EXPECT_FALSE(run.lost_a_measurement) << "the other error would come back";
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ RunOnce retrying_lost_measurements(RunOnce inner,
                                                           std::uint64_t seed, const fs::path& run_dir,
                                                           ProgressPosition position, std::string& used_accel) {
     auto first = inner(scenario, guest, seed, run_dir, position, used_accel);
-    if (first.status != Status::kError || first.retry_reason.empty()) return first;
+    if (first.status != Status::kError || !first.lost_a_measurement) return first;
     const fs::path kept = run_dir.string() + ".attempt-1";
     std::error_code error;
     fs::rename(run_dir, kept, error);

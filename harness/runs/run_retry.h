@@ -13,7 +13,7 @@
 namespace bh {
 
 /// `inner`, made once more with the same seed, scenario and run directory when its result is
-/// an ERROR marked RunResult::retry_reason. The first attempt's directory is kept as
+/// an ERROR marked RunResult::lost_a_measurement. The first attempt's directory is kept as
 /// RUN_DIR.attempt-1 and named, with the first attempt's reason, in the second attempt's
 /// `retried`, which is the result whatever it is (at most one retry). `say` is told, with
 /// the run's position, before the second attempt starts. When the first attempt's directory

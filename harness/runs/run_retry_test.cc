@@ -33,11 +33,11 @@ struct ScriptedRuns {
   }
 };
 
-RunResult result_of(Status status, const std::string& reason = "", const std::string& retry_reason = "") {
+RunResult result_of(Status status, const std::string& reason = "", bool lost_a_measurement = false) {
   RunResult result;
   result.status = status;
   result.reason = reason;
-  result.retry_reason = retry_reason;
+  result.lost_a_measurement = lost_a_measurement;
   return result;
 }
 
@@ -56,7 +56,7 @@ struct RetryTest : ::testing::Test {
 
 TEST_F(RetryTest, ALostMeasurementIsMadeOnceMoreKeepingTheFirstAttempt) {
   const std::string lost = "bcache's memory: the memory trace lost 1 events";
-  ScriptedRuns runs{{result_of(Status::kError, lost, lost), result_of(Status::kPass)}};
+  ScriptedRuns runs{{result_of(Status::kError, lost, true), result_of(Status::kPass)}};
   const auto result = run(runs);
   EXPECT_EQ(runs.calls, 2);
   EXPECT_EQ(result.status, Status::kPass);
@@ -78,7 +78,7 @@ TEST_F(RetryTest, ALostMeasurementIsMadeOnceMoreKeepingTheFirstAttempt) {
 
 TEST_F(RetryTest, OnlyOnceWhateverTheSecondAttemptSays) {
   const std::string lost = "bcache's memory: lost";
-  ScriptedRuns runs{{result_of(Status::kError, lost, lost)}};
+  ScriptedRuns runs{{result_of(Status::kError, lost, true)}};
   const auto result = run(runs);
   EXPECT_EQ(runs.calls, 2);
   EXPECT_EQ(result.status, Status::kError);
@@ -100,7 +100,7 @@ TEST_F(RetryTest, PassFailSkipAndUnmarkedErrorsAreNeverRetried) {
 
 TEST_F(RetryTest, AFirstAttemptThatCannotBeMovedAsideKeepsItsError) {
   const std::string lost = "bcache's memory: lost";
-  ScriptedRuns runs{{result_of(Status::kError, lost, lost), result_of(Status::kPass)}};
+  ScriptedRuns runs{{result_of(Status::kError, lost, true), result_of(Status::kPass)}};
   fs::create_directories(run_dir.string() + ".attempt-1/occupied");  // a non-empty directory: rename fails
   const auto result = run(runs);
   EXPECT_EQ(runs.calls, 1);
