@@ -7,6 +7,7 @@
 #include "analysis/memory/memory_probes.h"
 #include "analysis/trace/capture_records.h"
 #include "analysis/trace/event_format.h"
+#include "analysis/trace/kprobe_profile.h"
 #include "base/strings.h"
 
 namespace bh::analysis {
@@ -179,21 +180,16 @@ std::string where(const TraceRecord& record, const Layout& layout) {
 }  // namespace
 
 Expected<std::uint64_t> probe_misses(std::string_view kprobe_profile, std::string* detail) {
+  auto profile = parse_kprobe_profile(kprobe_profile);
+  if (!profile) return profile.error();
   std::uint64_t misses = 0;
-  std::size_t number = 0;
-  for (const auto line : split_lines(kprobe_profile)) {
-    ++number;
-    const auto words = split_words(line);
-    if (words.empty()) continue;
-    const auto hits = words.size() == 3 ? to_number(words[1]) : std::nullopt;
-    const auto missed = words.size() == 3 ? to_number(words[2]) : std::nullopt;
-    if (!hits || !missed) return fail("kprobe_profile line " + std::to_string(number) + ": expected EVENT HITS MISSES");
+  for (const auto& [event, counts] : profile.value()) {
+    const std::string_view name = event;  // clang 14 cannot capture a structured binding
     const bool ours = std::any_of(kMemoryProbes.begin(), kMemoryProbes.end(),
-                                  [&](const MemoryProbe& probe) { return probe.event == words[0]; });
-    if (!ours || *missed == 0) continue;
-    misses += *missed;
-    if (detail)
-      *detail += (detail->empty() ? "" : "; ") + std::string(words[0]) + ": " + std::to_string(*missed) + " missed";
+                                  [name](const MemoryProbe& probe) { return probe.event == name; });
+    if (!ours || counts.missed == 0) continue;
+    misses += counts.missed;
+    if (detail) *detail += (detail->empty() ? "" : "; ") + event + ": " + std::to_string(counts.missed) + " missed";
   }
   return misses;
 }

@@ -88,6 +88,25 @@ Expected<SettledCounters> settle_counters(CounterSource& source, Clock& clock, s
   }
 }
 
+Expected<SettledCounters> quiet_counters(CounterSource& source, Clock& clock, std::chrono::milliseconds poll,
+                                         std::chrono::milliseconds max_wait) {
+  auto first = source.read();
+  if (!first) return first.error();
+  const auto start = clock.now();
+  BcacheCounterValues last = std::move(first).value();
+  for (;;) {
+    const auto elapsed = clock.now() - start;
+    if (elapsed >= max_wait) return SettledCounters{std::move(last), seconds_between(start, clock.now()), false, false};
+    clock.sleep_for(std::max(std::chrono::milliseconds(1),
+                             std::min(poll, std::chrono::ceil<std::chrono::milliseconds>(max_wait - elapsed))));
+    auto reading = source.read();
+    if (!reading) return reading.error();
+    if (reading.value() == last)
+      return SettledCounters{std::move(last), seconds_between(start, clock.now()), false, true};
+    last = std::move(reading).value();
+  }
+}
+
 Expected<BcacheCounterValues> counter_delta(const BcacheCounterValues& before, const BcacheCounterValues& after) {
   BcacheCounterValues delta;
   for (const auto& [name, old_value] : before) {
@@ -112,11 +131,13 @@ nlohmann::json reads_check(const BcacheCounterValues& delta, std::uint64_t fio_r
 
 nlohmann::json to_json(const BcacheCounterValues& before, const SettledCounters& after,
                        const BcacheCounterValues& delta) {
-  return nlohmann::json{{"before", before},
-                        {"after", after.values},
-                        {"delta", delta},
-                        {"settle_s", after.waited_s},
-                        {"saw_tick", after.saw_tick}};
+  auto json = nlohmann::json{{"before", before},
+                             {"after", after.values},
+                             {"delta", delta},
+                             {"settle_s", after.waited_s},
+                             {"saw_tick", after.saw_tick}};
+  if (after.quiet) json["quiet"] = *after.quiet;
+  return json;
 }
 
 }  // namespace bh

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -60,11 +61,15 @@ class GuestCounterSource : public CounterSource {
 Expected<BcacheCounterValues> parse_counter_files(const std::map<std::string, std::string>& by_name,
                                                   std::string_view dir);
 
-/// A reading taken after bcache's accounting timer has fired at least once.
+/// A reading taken once the counters hold a phase's requests: after bcache's accounting
+/// timer has fired at least once (settle_counters), or once they stopped moving
+/// (quiet_counters, for counters that count as requests happen).
 struct SettledCounters {
   BcacheCounterValues values;
   double waited_s = 0;    ///< from the first reading to the last
-  bool saw_tick = false;  ///< a reading changed, so a fold was seen
+  bool saw_tick = false;  ///< settle_counters: a reading changed, so a fold was seen
+  /// quiet_counters: whether two readings in a row were equal; unset for settle_counters.
+  std::optional<bool> quiet;
 };
 
 /// Reads the counters, then polls every `poll` until a reading differs from the first or
@@ -82,6 +87,16 @@ Expected<SettledCounters> settle_counters(CounterSource& source, Clock& clock,
                                           std::chrono::milliseconds poll = std::chrono::milliseconds(250),
                                           std::chrono::milliseconds max_wait = std::chrono::milliseconds(15000));
 
+/// For counters kept as requests happen (harness/runs/trace_counters.h): reads them every
+/// `poll` until two readings in a row are equal, and returns that reading (quiet = true),
+/// or the last one when `max_wait` passes first (quiet = false). Work a phase's last
+/// requests leave behind (a miss's cache insert, where a collision is counted) ends within
+/// milliseconds of fio's last completion, so this costs one or two polls. A counter source
+/// error ends the wait and is returned.
+Expected<SettledCounters> quiet_counters(CounterSource& source, Clock& clock,
+                                         std::chrono::milliseconds poll = std::chrono::milliseconds(100),
+                                         std::chrono::milliseconds max_wait = std::chrono::milliseconds(2000));
+
 /// after - before for each counter in both. Fails naming the counter when one went down
 /// (the totals only grow, unless someone wrote clear_stats in between).
 Expected<BcacheCounterValues> counter_delta(const BcacheCounterValues& before, const BcacheCounterValues& after);
@@ -96,7 +111,8 @@ Expected<BcacheCounterValues> counter_delta(const BcacheCounterValues& before, c
 /// it has them all)}.
 nlohmann::json reads_check(const BcacheCounterValues& delta, std::uint64_t fio_reads);
 
-/// {"before": {...}, "after": {...}, "delta": {...}, "settle_s": waited_s, "saw_tick": bool}.
+/// {"before": {...}, "after": {...}, "delta": {...}, "settle_s": waited_s, "saw_tick": bool},
+/// and "quiet": bool when `after` has it.
 nlohmann::json to_json(const BcacheCounterValues& before, const SettledCounters& after,
                        const BcacheCounterValues& delta);
 

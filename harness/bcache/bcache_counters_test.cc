@@ -97,6 +97,39 @@ TEST(SettleCounters, PassesOnTheSourcesErrors) {
   EXPECT_EQ(reread.error().message, "reread failed");
 }
 
+TEST(QuietCounters, ReturnsTheFirstReadingThatTheNextOneRepeats) {
+  FakeClock clock;
+  // A collision lands after the phase's last read: the second reading differs, the third repeats it.
+  ScriptedSource source({hits(10, 5), hits(10, 6), hits(10, 6), hits(99, 99)});
+  auto quiet = quiet_counters(source, clock, 100ms, 2000ms);
+  ASSERT_TRUE(quiet) << quiet.error().message;
+  EXPECT_EQ(quiet.value().quiet, true);
+  EXPECT_FALSE(quiet.value().saw_tick);
+  EXPECT_EQ(quiet.value().values, hits(10, 6));
+  EXPECT_EQ(source.reads, 3u);
+  EXPECT_DOUBLE_EQ(quiet.value().waited_s, 0.2);
+}
+
+TEST(QuietCounters, CountersThatKeepMovingAreReturnedAfterMaxWaitAsNotQuiet) {
+  FakeClock clock;
+  std::vector<Expected<BcacheCounterValues>> moving;
+  for (std::uint64_t i = 0; i < 30; ++i) moving.emplace_back(hits(i));
+  ScriptedSource source(moving);
+  auto quiet = quiet_counters(source, clock, 300ms, 1000ms);
+  ASSERT_TRUE(quiet);
+  EXPECT_EQ(quiet.value().quiet, false);
+  EXPECT_EQ(quiet.value().values, hits(4));  // the first reading and one a poll: 300, 600, 900, 1000 ms
+  EXPECT_DOUBLE_EQ(quiet.value().waited_s, 1.0);
+}
+
+TEST(QuietCounters, PassesOnTheSourcesErrors) {
+  FakeClock clock;
+  ScriptedSource failing_poll({hits(1), fail("channel closed")});
+  auto poll = quiet_counters(failing_poll, clock);
+  ASSERT_FALSE(poll);
+  EXPECT_EQ(poll.error().message, "channel closed");
+}
+
 TEST(CounterDelta, SubtractsCountersPresentInBoth) {
   BcacheCounterValues before{{"cache_hits", 10}, {"cache_misses", 4}, {"cache_readaheads", 0}};
   BcacheCounterValues after{{"cache_hits", 25}, {"cache_misses", 4}, {"bypassed_bytes", 512}};
@@ -119,6 +152,9 @@ TEST(CounterJson, HoldsBeforeAfterDeltaAndTheWait) {
   EXPECT_EQ(json["delta"]["cache_hits"], 3);
   EXPECT_DOUBLE_EQ(json["settle_s"].get<double>(), 2.5);
   EXPECT_EQ(json["saw_tick"], true);
+  EXPECT_FALSE(json.contains("quiet"));
+  SettledCounters quiet{hits(4), 0.1, false, true};
+  EXPECT_EQ(to_json(hits(1), quiet, hits(3))["quiet"], true);
 }
 
 TEST(ReadsCheck, FioReadsBesideWhatBcacheCountedOfThem) {

@@ -1,5 +1,7 @@
 #include "harness/runs/perf_run.h"
 
+#include <cstdlib>
+#include <memory>
 #include <optional>
 
 #include "analysis/memory/module_memory.h"
@@ -8,6 +10,7 @@
 #include "harness/bcache/provisioner.h"
 #include "harness/results/run_directory.h"
 #include "harness/runs/run_steps.h"
+#include "harness/runs/trace_counters.h"
 #include "util/clock.h"
 #include "util/files.h"
 
@@ -51,10 +54,11 @@ class PerfRun {
 
   void run() {
     steps_.start();
-    // No wait for a fold here: bcache0 is new, so its totals count from zero, and what the
-    // first phase's reading adds is everything since registration (the kernel's own read of
-    // the partition table included). That saves one fold, ~14 s a run.
-    counters_before_ = or_error(counter_source().read(), "reading bcache's counters after provisioning");
+    use_counter_source();
+    // bcache0 is new: stats_total counts from zero since registration (the kernel's own
+    // read of the partition table included), and the tracefs counters from now, so the
+    // first phase's reading needs no fold to be awaited before it (~14 s a run saved).
+    counters_before_ = or_error(counter_source_->read(), "reading bcache's counters after provisioning");
     if (!context_.scenario.fill_job.empty()) {
       steps_.fill();
       record_counters("fill");
@@ -88,20 +92,38 @@ class PerfRun {
     record_counters(name, report.read_ios());
   }
 
-  /// bcache's counters once its accounting timer has folded in everything counted so far.
-  SettledCounters settled_counters(const std::string& after_phase) {
-    steps_.phase("settle counters");
-    auto source = counter_source();
-    SteadyClock clock;
-    auto settled = or_error(settle_counters(source, clock), "reading bcache's counters after " + after_phase);
-    steps_.timed("settle_" + after_phase);
-    return settled;
+  /// The counters counted as requests happen (trace_counters.h) when the guest kernel can
+  /// arm them; else bcache0's stats_total, whose readings wait for bcache's fold, with the
+  /// reason kept for bcache-counters.json.
+  void use_counter_source() {
+    tracefs_unavailable_ = arm_trace_counters();
+    if (counting_with_tracefs()) return;
+    const auto device = fs::path(steps_.bcache().bcache_device).filename().string();
+    counter_source_ = std::make_unique<GuestCounterSource>(steps_.session().agent(), bcache_stats_total_dir(device));
   }
 
-  /// bcache0's stats_total in the guest.
-  GuestCounterSource counter_source() {
-    const auto device = fs::path(steps_.bcache().bcache_device).filename().string();
-    return GuestCounterSource(steps_.session().agent(), bcache_stats_total_dir(device));
+  /// "" when the tracefs counters are armed and in use; else why they are not.
+  std::string arm_trace_counters() {
+    const char* forced = std::getenv(kStatsTotalCountersVariable);
+    if (forced != nullptr && *forced != '\0')
+      return std::string("not used (") + kStatsTotalCountersVariable + " is set)";
+    auto traced = std::make_unique<TraceCounterSource>(steps_.session().agent());
+    if (auto armed = traced->arm(); !armed) return armed.error().message;
+    counter_source_ = std::move(traced);
+    return "";
+  }
+
+  bool counting_with_tracefs() const { return tracefs_unavailable_.empty(); }
+
+  /// bcache's counters once they hold everything the phase did.
+  SettledCounters settled_counters(const std::string& after_phase) {
+    steps_.phase("settle counters");
+    SteadyClock clock;
+    auto settled =
+        counting_with_tracefs() ? quiet_counters(*counter_source_, clock) : settle_counters(*counter_source_, clock);
+    auto counters = or_error(std::move(settled), "reading bcache's counters after " + after_phase);
+    steps_.timed("settle_" + after_phase);
+    return counters;
   }
 
   /// Records phase `name`'s counters: before it, after it, and the difference; with the
@@ -111,6 +133,8 @@ class PerfRun {
     const auto after = settled_counters(name);
     const auto delta = or_error(counter_delta(counters_before_, after.values), "bcache's counters over " + name);
     counters_[name] = to_json(counters_before_, after, delta);
+    counters_[name]["source"] = counting_with_tracefs() ? kTracefsCounters : kStatsTotalCounters;
+    if (!counting_with_tracefs()) counters_[name]["tracefs_unavailable"] = tracefs_unavailable_;
     if (fio_reads) counters_[name].update(reads_check(delta, *fio_reads));
     counters_before_ = after.values;
     // Saved after every phase, so a run that stops later keeps the phases it completed.
@@ -120,6 +144,8 @@ class PerfRun {
   const RunContext& context_;
   RunResult& result_;
   RunSteps steps_;
+  std::unique_ptr<CounterSource> counter_source_;
+  std::string tracefs_unavailable_;  ///< why the counters come from stats_total; "" when they do not
   BcacheCounterValues counters_before_;
   Json counters_ = Json::object();
 };

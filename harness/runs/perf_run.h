@@ -3,8 +3,10 @@
 /// region, run the scenario's perf job once to warm up and once for its measured runtime,
 /// power off. The measured phase records fio's JSON, per-I/O completion-latency logs and
 /// memory samples every 250 ms against an idle baseline; every phase records bcache's
-/// counters before and after it, each read once bcache's accounting timer has folded in
-/// the phase's I/O (see bcache_counters.h).
+/// counters before and after it: counted by tracefs triggers as requests happen and read as
+/// soon as they stop moving (trace_counters.h), or, on a guest kernel that cannot arm
+/// those, stats_total read once bcache's accounting timer has folded in the phase's I/O
+/// (bcache_counters.h).
 ///
 /// A perf run checks no data. It PASSes when the workload provably ran (every job did I/O,
 /// the measured phase ran for its runtime), FAILs on a kernel oops, and is an ERROR when
@@ -17,6 +19,11 @@
 #include "harness/runs/run_context.h"
 
 namespace bh {
+
+/// Set (non-empty) in the environment, perf runs read bcache's counters from stats_total
+/// (waiting for bcache's fold after each phase) instead of tracefs triggers: to measure
+/// what the triggers cost, and to exercise the path kernels without hist triggers take.
+inline constexpr const char* kStatsTotalCountersVariable = "BH_STATS_TOTAL_COUNTERS";
 
 /// The environment a perf phase adds to job_environment: BH_RUNTIME and BH_LAT_LOG.
 std::map<std::string, std::string> perf_phase_environment(const std::string& phase, std::uint32_t seconds);
