@@ -7,13 +7,13 @@ namespace {
 
 TEST(KprobeProfile, ReadsEachEventsHitsAndMisses) {
   const auto profile = parse_kprobe_profile(
-      "  count_miss_collision                                       0               0\n"
-      "  count_sectors_bypassed                                     5               2\n\n");
+      "  miss_collision                                             0               0\n"
+      "  sectors_bypassed                                           5               2\n\n");
   ASSERT_TRUE(profile) << profile.error().message;
   ASSERT_EQ(profile.value().size(), 2u);
-  EXPECT_EQ(profile.value().at("count_sectors_bypassed").hits, 5u);
-  EXPECT_EQ(profile.value().at("count_sectors_bypassed").missed, 2u);
-  EXPECT_EQ(profile.value().at("count_miss_collision").hits, 0u);
+  EXPECT_EQ(profile.value().at("sectors_bypassed").hits, 5u);
+  EXPECT_EQ(profile.value().at("sectors_bypassed").missed, 2u);
+  EXPECT_EQ(profile.value().at("miss_collision").hits, 0u);
 }
 
 TEST(KprobeProfile, ALineWithoutThreeWordsOrWithoutNumbersIsAnErrorNamingIt) {

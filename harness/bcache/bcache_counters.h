@@ -6,6 +6,9 @@
 /// accounting_delay = (HZ * 300) / 22 jiffies, about 13.64 s (drivers/md/bcache/stats.c,
 /// scale_accounting). A reading taken right after a phase therefore misses up to 13.6 s of
 /// its requests. settle_counters() waits for the next fold before it reports.
+/// Counters the kernel keeps as requests happen (harness/runs/trace_counters.h, read through
+/// the same CounterSource interface) need no fold: quiet_counters() waits until they stop
+/// moving.
 
 #include <chrono>
 #include <cstdint>
