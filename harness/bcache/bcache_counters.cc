@@ -24,6 +24,17 @@ double seconds_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
 }
 
+/// Sleeps `poll`, or what is left of `max_wait` since `start` when that is less (at least
+/// 1 ms); returns false, without sleeping, once `max_wait` has passed.
+bool sleep_before_deadline(Clock& clock, Clock::time_point start, std::chrono::milliseconds poll,
+                           std::chrono::milliseconds max_wait) {
+  using std::chrono::milliseconds;
+  const auto elapsed = clock.now() - start;
+  if (elapsed >= max_wait) return false;
+  clock.sleep_for(std::max(milliseconds(1), std::min(poll, std::chrono::ceil<milliseconds>(max_wait - elapsed))));
+  return true;
+}
+
 }  // namespace
 
 std::string bcache_stats_total_dir(std::string_view device) {
@@ -68,15 +79,11 @@ Expected<BcacheCounterValues> parse_counter_files(const std::map<std::string, st
 
 Expected<SettledCounters> settle_counters(CounterSource& source, Clock& clock, std::chrono::milliseconds poll,
                                           std::chrono::milliseconds max_wait) {
-  using std::chrono::milliseconds;
   auto first = source.read();
   if (!first) return first.error();
   const auto start = clock.now();
   BcacheCounterValues last = first.value();
-  for (;;) {
-    const auto elapsed = clock.now() - start;
-    if (elapsed >= max_wait) return SettledCounters{std::move(last), seconds_between(start, clock.now()), false};
-    clock.sleep_for(std::max(milliseconds(1), std::min(poll, std::chrono::ceil<milliseconds>(max_wait - elapsed))));
+  while (sleep_before_deadline(clock, start, poll, max_wait)) {
     auto reading = source.read();
     if (!reading) return reading.error();
     if (reading.value() != first.value()) {
@@ -86,6 +93,7 @@ Expected<SettledCounters> settle_counters(CounterSource& source, Clock& clock, s
     }
     last = std::move(reading).value();
   }
+  return SettledCounters{std::move(last), seconds_between(start, clock.now()), false};
 }
 
 Expected<SettledCounters> quiet_counters(CounterSource& source, Clock& clock, std::chrono::milliseconds poll,
@@ -94,17 +102,14 @@ Expected<SettledCounters> quiet_counters(CounterSource& source, Clock& clock, st
   if (!first) return first.error();
   const auto start = clock.now();
   BcacheCounterValues last = std::move(first).value();
-  for (;;) {
-    const auto elapsed = clock.now() - start;
-    if (elapsed >= max_wait) return SettledCounters{std::move(last), seconds_between(start, clock.now()), false, false};
-    clock.sleep_for(std::max(std::chrono::milliseconds(1),
-                             std::min(poll, std::chrono::ceil<std::chrono::milliseconds>(max_wait - elapsed))));
+  while (sleep_before_deadline(clock, start, poll, max_wait)) {
     auto reading = source.read();
     if (!reading) return reading.error();
     if (reading.value() == last)
       return SettledCounters{std::move(last), seconds_between(start, clock.now()), false, true};
     last = std::move(reading).value();
   }
+  return SettledCounters{std::move(last), seconds_between(start, clock.now()), false, false};
 }
 
 Expected<BcacheCounterValues> counter_delta(const BcacheCounterValues& before, const BcacheCounterValues& after) {

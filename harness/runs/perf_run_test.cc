@@ -48,14 +48,8 @@ TEST(PerfPhaseEnvironment, NamesTheRuntimeAndTheLogPrefix) {
   EXPECT_EQ(env.at("BH_LAT_LOG"), "measure");
 }
 
-RunResult passing_run() {
-  RunResult run;
-  run.status = Status::kPass;
-  return run;
-}
-
 TEST(PerfMemoryError, ALostTraceMakesAnErrorThatMayBeRetried) {
-  auto run = passing_run();
+  RunResult run{.status = Status::kPass};
   add_memory_error(run,
                    "/out/memory.trace: the memory trace lost 1 events (vfree: 1 missed): its figures would "
                    "under-count");
@@ -65,14 +59,14 @@ TEST(PerfMemoryError, ALostTraceMakesAnErrorThatMayBeRetried) {
 }
 
 TEST(PerfMemoryError, AnErrorOtherThanALossIsNotRetried) {
-  auto run = passing_run();
+  RunResult run{.status = Status::kPass};
   add_memory_error(run, "the memory trace has no end mark (it was not stopped)");
   EXPECT_EQ(run.status, Status::kError);
   EXPECT_FALSE(run.lost_a_measurement);
 }
 
 TEST(PerfMemoryError, ALossBesideAnotherErrorIsNotRetried) {
-  auto run = passing_run();
+  RunResult run{.status = Status::kPass};
   run.errors = {"saving bcache-counters.json: No space left on device"};
   add_memory_error(run, "the memory trace lost 2 events (cpu1: 2 dropped events): its figures would under-count");
   EXPECT_EQ(run.status, Status::kError);

@@ -13,6 +13,8 @@ constexpr const char* kTracefs = "/sys/kernel/tracing";
 constexpr const char* kProbeGroup = "bhcount";
 constexpr const char* kCollisionEvent = "miss_collision";
 constexpr const char* kBypassedEvent = "sectors_bypassed";
+/// The tracepoint the four read counters come from.
+constexpr const char* kReadsEvent = "bcache/bcache_read";
 
 std::string hist_file(const std::string& event) {
   return std::string(kTraceCounterInstance) + "/events/" + event + "/hist";
@@ -21,8 +23,6 @@ std::string trigger_file(const std::string& event) {
   return std::string(kTraceCounterInstance) + "/events/" + event + "/trigger";
 }
 std::string probe(const char* name) { return std::string(kProbeGroup) + "/" + name; }
-
-const std::string kReadsEvent = "bcache/bcache_read";
 
 /// The histogram in `text` of file `path`, or an error naming it.
 Expected<analysis::EventHist> hist_of(const std::string& text, const std::string& path) {
